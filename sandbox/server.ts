@@ -1,0 +1,343 @@
+/**
+ * A local stand-in for Glean's images API, on 127.0.0.1 only, that judges every request by the
+ * contract in glean-images-openapi.yaml and can misbehave on demand (faults, going offline).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { loadContract, type Contract, type ContractViolation } from './contract.ts';
+import { CONTROL_PREFIX, control } from './control.ts';
+import { FaultQueue, isSandboxOperation, type Fault, type SandboxOperation, type StatusFault } from './faults.ts';
+import { getImage, uploadImage } from './operations.ts';
+import { samplePng } from './png.ts';
+import { API_PREFIX, RequestRecorder, type RecordedRequest, type WaitOptions } from './recorder.ts';
+import { jsonReply, textReply, type Reply } from './reply.ts';
+import { ImageStore, type ImageMetadata } from './store.ts';
+
+export type { Fault, SandboxOperation } from './faults.ts';
+export type { RecordedRequest, WaitOptions } from './recorder.ts';
+export type { ImageMetadata } from './store.ts';
+
+const HOST = '127.0.0.1';
+/** Uploads up to this size are accepted (the brief asks for at least 25 MB); beyond it, 413. */
+export const MAX_BODY_BYTES = 50 * 1024 * 1024;
+const DEFAULT_MAX_STORED_BYTES = 200 * 1024 * 1024;
+
+export interface SandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default: a random `sandbox-…` token. */
+  token?: string;
+  /** One line per request; silent by default. */
+  log?: (line: string) => void;
+  /** Uploads beyond this total evict the oldest ones (default 200 MB); seeded samples never count. */
+  maxStoredBytes?: number;
+}
+
+export interface SampleImage {
+  metadata: ImageMetadata;
+  key: string;
+  bytes: Buffer;
+}
+
+export interface Sandbox {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  /** Two PNGs per ImageType of the contract: `{ type, id: 'sample' }` and `{ type }`. */
+  readonly samples: readonly SampleImage[];
+  /** Every request outside /_sandbox/, in the order their outcome was known. */
+  readonly requests: readonly RecordedRequest[];
+  fault(fault: Fault): void;
+  clearFaults(): void;
+  waitForRequests(count: number, options?: WaitOptions): Promise<RecordedRequest[]>;
+  /** Stops listening and destroys every open connection. */
+  goOffline(): Promise<void>;
+  /** Listens again on the same port. */
+  goOnline(): Promise<void>;
+  readonly online: boolean;
+  /** Resolves once the sandbox listens (at once if it does); rejects if it is closed first. */
+  whenOnline(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Body {
+  /** Empty when the body was over the limit; its size and hash still count. */
+  bytes: Buffer;
+  size: number;
+  sha256?: string;
+  tooLarge: boolean;
+}
+
+/** Reads the whole body even past the limit, so that the client gets to read the 413 instead of a broken pipe. */
+async function readBody(request: IncomingMessage, limit: number): Promise<Body> {
+  const chunks: Buffer[] = [];
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of request) {
+    if (!Buffer.isBuffer(chunk)) throw new TypeError('request stream yielded a non-Buffer chunk');
+    size += chunk.length;
+    hash.update(chunk);
+    if (size <= limit) chunks.push(chunk);
+  }
+  const tooLarge = size > limit;
+  return {
+    bytes: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks),
+    size,
+    sha256: size > 0 ? hash.digest('hex') : undefined,
+    tooLarge,
+  };
+}
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function flattenQuery(params: URLSearchParams): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const name of new Set(params.keys())) flat[name] = params.getAll(name).join(',');
+  return flat;
+}
+
+function faultReply(fault: StatusFault): Reply {
+  const headers: Record<string, string> = {};
+  if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
+  if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
+  if (fault.body !== undefined || fault.contentType !== undefined) {
+    headers['content-type'] = fault.contentType ?? 'text/plain; charset=utf-8';
+  }
+  return { status: fault.status, headers, body: Buffer.from(fault.body ?? ''), note: '(fault)' };
+}
+
+function describeViolations(violations: readonly ContractViolation[]): string {
+  return `contract violation: ${violations.map(({ at, message }) => `${at} ${message}`).join('; ')}`;
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  response.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length });
+  response.end(reply.body);
+}
+
+function seedSamples(store: ImageStore, imageTypes: readonly string[]): SampleImage[] {
+  return imageTypes.flatMap((type) =>
+    [{ type, id: 'sample' }, { type }].map((metadata: ImageMetadata) => {
+      const bytes = samplePng([metadata.type, metadata.id ?? ''].join('/'));
+      const { key } = store.put(metadata, 'image/png', bytes, true);
+      return { metadata, key, bytes };
+    }),
+  );
+}
+
+function checkImplemented(contract: Contract): void {
+  const missing = contract.operationIds.filter((operationId) => !isSandboxOperation(operationId));
+  if (missing.length > 0) throw new Error(`the sandbox does not implement contract operations ${missing.join(', ')}`);
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const token = options.token ?? `sandbox-${randomBytes(8).toString('hex')}`;
+  const log = options.log ?? ((): void => undefined);
+  const contract = await loadContract(token);
+  checkImplemented(contract);
+  const store = new ImageStore(options.maxStoredBytes ?? DEFAULT_MAX_STORED_BYTES);
+  const samples = seedSamples(store, contract.imageTypes);
+  const faults = new FaultQueue();
+  const recorder = new RequestRecorder();
+
+  let port = options.port ?? 0;
+  let closed = false;
+  let offlineTimer: NodeJS.Timeout | undefined;
+  // Aborted when going offline, so that delay faults stop waiting on connections that are gone.
+  let session = new AbortController();
+  const baseUrl = (): string => `http://${HOST}:${port}`;
+  const onlineWaiters = new Set<{ resolve: () => void; reject: (error: Error) => void }>();
+
+  type Implementation = (query: Record<string, string>, headers: Record<string, string>, body: Buffer) => Reply;
+  const implementations: Record<SandboxOperation, Implementation> = {
+    images: (query) => getImage(store, query),
+    uploadimage: (query, headers, bytes) =>
+      uploadImage(store, query, headers['content-type'] ?? '', bytes, `${baseUrl()}${API_PREFIX}images`),
+  };
+
+  async function answer(method: string, rawUrl: string, headers: Record<string, string>, body: Body): Promise<Reply> {
+    if (body.tooLarge) return textReply(413, `request body is over the sandbox limit of ${MAX_BODY_BYTES} bytes`);
+    const verdict = await contract.check({ method, url: rawUrl, headers, body: body.bytes });
+    switch (verdict.kind) {
+      case 'unauthorized':
+        return textReply(401, 'unauthorized');
+      case 'violation': {
+        const { operationId, violations } = verdict;
+        const payload = { error: 'contract violation', operation: operationId, violations };
+        return jsonReply(400, payload, describeViolations(violations));
+      }
+      case 'ok': {
+        const { operationId, query } = verdict;
+        if (!isSandboxOperation(operationId)) throw new Error(`no implementation for operation ${operationId}`);
+        return implementations[operationId](query, headers, body.bytes);
+      }
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const at = Date.now();
+    const method = request.method ?? 'GET';
+    const rawUrl = request.url ?? '/';
+    const url = new URL(rawUrl, baseUrl());
+    const { signal } = session;
+    const body = await readBody(request, MAX_BODY_BYTES);
+    const logLine = (outcome: string, note?: string): void =>
+      log(`${method} ${rawUrl} -> ${outcome} ${Math.round(performance.now() - started)} ms${note ? ` ${note}` : ''}`);
+    const logReply = (reply: Reply): void =>
+      logLine(`${reply.status} ${reply.headers['content-type'] ?? '-'} ${reply.body.length} B`, reply.note);
+
+    if (url.pathname.startsWith(CONTROL_PREFIX)) {
+      const { reply, afterwards } = control(method, url, body.bytes, {
+        faults,
+        requests: recorder.entries,
+        goOfflineFor,
+      });
+      if (afterwards) response.once('close', afterwards);
+      send(response, reply);
+      logReply(reply);
+      return;
+    }
+
+    const headers = flattenHeaders(request.headers);
+    const operationId = contract.operationOf(method, rawUrl);
+    const record = (status: RecordedRequest['status']): void =>
+      recorder.add({
+        method,
+        path: url.pathname,
+        query: flattenQuery(url.searchParams),
+        headers,
+        bodyBytes: body.size,
+        bodySha256: body.sha256,
+        status,
+        at,
+        operation: isSandboxOperation(operationId) ? operationId : undefined,
+      });
+
+    const fault = url.pathname.startsWith(API_PREFIX)
+      ? faults.take(isSandboxOperation(operationId) ? operationId : undefined)
+      : undefined;
+    if (fault && 'reset' in fault) {
+      request.socket.resetAndDestroy();
+      record('reset');
+      logLine('reset', '(fault)');
+      return;
+    }
+    if (fault && 'hang' in fault) {
+      record('hang');
+      logLine('hang', '(fault: no answer until the sandbox goes offline)');
+      return;
+    }
+    if (fault && 'delayMs' in fault) {
+      try {
+        await delay(fault.delayMs, undefined, { signal });
+      } catch {
+        record('reset');
+        logLine('reset', `(went offline during a ${fault.delayMs} ms delay fault)`);
+        return;
+      }
+    }
+    const reply = fault && 'status' in fault ? faultReply(fault) : await answer(method, rawUrl, headers, body);
+    send(response, reply);
+    record(reply.status);
+    logReply(reply);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${request.method} ${request.url} -> failed: ${message}`);
+      if (!response.headersSent) send(response, textReply(500, `sandbox error: ${message}`));
+    });
+  });
+
+  function listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host: HOST }, () => {
+        server.off('error', reject);
+        const address = server.address();
+        if (address !== null && typeof address === 'object') port = address.port;
+        resolve();
+        for (const waiter of onlineWaiters) waiter.resolve();
+        onlineWaiters.clear();
+      });
+    });
+  }
+
+  async function goOffline(): Promise<void> {
+    clearTimeout(offlineTimer);
+    if (!server.listening) return;
+    session.abort();
+    const stopped = new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+    });
+    server.closeAllConnections();
+    await stopped;
+  }
+
+  async function goOnline(): Promise<void> {
+    if (closed) throw new Error('the sandbox is closed');
+    clearTimeout(offlineTimer);
+    if (server.listening) return;
+    session = new AbortController();
+    await listen();
+  }
+
+  function goOfflineFor(seconds: number): void {
+    goOffline().then(
+      () => {
+        if (closed) return;
+        offlineTimer = setTimeout(() => {
+          goOnline().then(
+            () => log(`back online at ${baseUrl()}`),
+            (error: unknown) => log(`could not go back online: ${String(error)}`),
+          );
+        }, seconds * 1000);
+        log(`offline for ${seconds} s`);
+      },
+      (error: unknown) => log(`could not go offline: ${String(error)}`),
+    );
+  }
+
+  await listen();
+
+  return {
+    get url() {
+      return baseUrl();
+    },
+    get port() {
+      return port;
+    },
+    token,
+    samples,
+    requests: recorder.entries,
+    fault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    waitForRequests: (count, waitOptions) => recorder.waitFor(count, waitOptions),
+    goOffline,
+    goOnline,
+    get online() {
+      return server.listening;
+    },
+    whenOnline() {
+      if (closed) return Promise.reject(new Error('the sandbox is closed'));
+      if (server.listening) return Promise.resolve();
+      return new Promise((resolve, reject) => onlineWaiters.add({ resolve, reject }));
+    },
+    async close() {
+      closed = true;
+      for (const waiter of onlineWaiters) waiter.reject(new Error('the sandbox closed before it came back online'));
+      onlineWaiters.clear();
+      await goOffline();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * `npm run build`: bundles src/ once per flavour (store, dev) and writes the four extension folders
+ * of scripts/targets.ts. Per-browser differences live only in the generated manifest.
+ */
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { TARGETS, manifestFor } from './targets.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+
+const ENTRY_POINTS = {
+  worker: 'src/worker/index.ts',
+  popup: 'src/popup/index.tsx',
+  options: 'src/options/index.tsx',
+};
+
+async function bundle(outdir: string, dev: boolean): Promise<Metafile> {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: ENTRY_POINTS,
+    outdir,
+    bundle: true,
+    // ES modules with shared chunks: the popup, options page and worker share preact, the polyfill
+    // and our own modules instead of each carrying a copy.
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    target: ['chrome120', 'firefox128'],
+    minify: !dev,
+    sourcemap: dev ? 'linked' : false,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return result.metafile;
+}
+
+export async function buildAll(): Promise<Record<string, Metafile>> {
+  const sourceManifest = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
+  const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+  await rm(dist, { recursive: true, force: true });
+  const metafiles: Record<string, Metafile> = {};
+  for (const dev of [false, true]) {
+    const staging = join(dist, dev ? '.bundle-dev' : '.bundle');
+    metafiles[dev ? 'dev' : 'store'] = await bundle(staging, dev);
+    for (const target of TARGETS.filter((t) => t.dev === dev)) {
+      const out = join(dist, target.name);
+      await mkdir(out, { recursive: true });
+      await cp(join(root, 'public'), out, { recursive: true, filter: (src) => !src.endsWith('.svg') });
+      await cp(staging, out, { recursive: true });
+      const manifest = manifestFor(sourceManifest, target, version);
+      await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    }
+    await rm(staging, { recursive: true, force: true });
+  }
+  await writeFile(join(dist, 'metafile.json'), JSON.stringify(metafiles.store));
+  return metafiles;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const started = Date.now();
+  await buildAll();
+  console.log(`built ${TARGETS.map((t) => `dist/${t.name}`).join(', ')} in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,183 @@
+/**
+ * The one error type for everything that can go wrong between the extension and Glean, and its
+ * plain-JSON form for extension messages (an Error instance does not survive structured cloning
+ * with its fields intact).
+ */
+
+export type GleanErrorCode =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'bad-request'
+  | 'rate-limited'
+  | 'server-error'
+  | 'unreachable'
+  | 'timeout'
+  | 'aborted'
+  | 'bad-response'
+  | 'not-configured'
+  | 'too-large'
+  | 'http';
+
+export interface GleanErrorDetails {
+  status?: number;
+  contentType?: string;
+  /** Body text; collapsed and cut to BODY_EXCERPT_CHARS here. Pass it through bodyExcerpt() with
+   * the token first: this constructor does not know the secrets. */
+  bodyExcerpt?: string;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** Long enough to recognise a sign-in page or a JSON error, short enough for a log line. */
+export const BODY_EXCERPT_CHARS = 200;
+
+/** Statuses that say "not now" rather than "never": 408 and 429 by definition (RFC 9110 §15.5.9,
+ * RFC 6585 §4), and the 500/502/503/504 family the official SDKs retry. 501 and 505 are permanent,
+ * and 400/401/403/404 will fail the same way every time. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Failures without a status worth another try: the network may come back, a slow server may answer. */
+const RETRYABLE_CODES: ReadonlySet<GleanErrorCode> = new Set(['unreachable', 'timeout']);
+
+/** Lives here rather than in retryPolicy.ts so that `retryable` is recomputed identically when an
+ * error is rebuilt from an extension message (fromErrorData). */
+function isRetryableFailure(code: GleanErrorCode, status: number | undefined): boolean {
+  return status === undefined ? RETRYABLE_CODES.has(code) : RETRYABLE_STATUSES.has(status);
+}
+
+export class GleanError extends Error {
+  override readonly name = 'GleanError';
+  readonly code: GleanErrorCode;
+  readonly status?: number;
+  readonly contentType?: string;
+  readonly bodyExcerpt?: string;
+  readonly retryAfterMs?: number;
+  readonly retryable: boolean;
+
+  constructor(code: GleanErrorCode, message: string, details: GleanErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.contentType !== undefined) this.contentType = details.contentType;
+    if (details.bodyExcerpt !== undefined) this.bodyExcerpt = bodyExcerpt(details.bodyExcerpt);
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    this.retryable = isRetryableFailure(code, details.status);
+  }
+}
+
+/** The code for a non-2xx answer. The spec lists only 400/401/429 for the images operations, but
+ * API-NOTES asks us to be liberal: anything else still gets a code the UI can explain. */
+export function codeForStatus(status: number): GleanErrorCode {
+  switch (status) {
+    case 400:
+      return 'bad-request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not-found';
+    case 408:
+      return 'timeout';
+    case 413:
+      return 'too-large';
+    case 429:
+      return 'rate-limited';
+    default:
+      return status >= 500 && status <= 599 ? 'server-error' : 'http';
+  }
+}
+
+/** A body fit for a log line or an error message: secrets redacted (before cutting, so no part of
+ * one survives), whitespace collapsed, at most BODY_EXCERPT_CHARS characters. Idempotent. */
+export function bodyExcerpt(text: string, secrets: readonly string[] = []): string {
+  const collapsed = redact(text, secrets).replace(/\s+/g, ' ').trim();
+  return collapsed.length <= BODY_EXCERPT_CHARS
+    ? collapsed
+    : `${collapsed.slice(0, BODY_EXCERPT_CHARS - 1)}…`;
+}
+
+/** Replaces every occurrence of each secret (and its URL-encoded form, in case a server echoes a
+ * query string) with `[redacted]`. Servers sometimes echo request headers in error pages. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret === '') continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      result = result.split(form).join('[redacted]');
+    }
+  }
+  return result;
+}
+
+/** An error as it travels in extension messages: plain JSON, no Error instance. */
+export interface ErrorData {
+  code: GleanErrorCode;
+  message: string;
+  status?: number;
+  retryAfterMs?: number;
+  /** Kept so the receiving side can still say "answered with text/html instead of an image". */
+  contentType?: string;
+}
+
+const CODES: ReadonlySet<string> = new Set<GleanErrorCode>([
+  'unauthorized',
+  'forbidden',
+  'not-found',
+  'bad-request',
+  'rate-limited',
+  'server-error',
+  'unreachable',
+  'timeout',
+  'aborted',
+  'bad-response',
+  'not-configured',
+  'too-large',
+  'http',
+]);
+
+function isGleanErrorCode(value: unknown): value is GleanErrorCode {
+  return typeof value === 'string' && CODES.has(value);
+}
+
+/** Turns anything caught into a GleanError: a GleanError as is, a DOM abort or timeout by name,
+ * anything else as 'http' with its message, so the UI always has a code to explain. */
+export function asGleanError(e: unknown): GleanError {
+  if (e instanceof GleanError) return e;
+  // DOMException is an Error subclass in browsers and in Node 17+.
+  const name = e instanceof Error ? e.name : '';
+  const message = e instanceof Error ? e.message : String(e);
+  if (name === 'AbortError') return new GleanError('aborted', message, { cause: e });
+  if (name === 'TimeoutError') return new GleanError('timeout', message, { cause: e });
+  return new GleanError('http', message, { cause: e });
+}
+
+/** `secrets` (the API token) are replaced by `[redacted]` in every string field: messages end up in
+ * logs, notifications and bug reports. */
+export function toErrorData(e: unknown, secrets: readonly string[] = []): ErrorData {
+  const error = asGleanError(e);
+  const data: ErrorData = { code: error.code, message: redact(error.message, secrets) };
+  if (error.status !== undefined) data.status = error.status;
+  if (error.retryAfterMs !== undefined) data.retryAfterMs = error.retryAfterMs;
+  if (error.contentType !== undefined) data.contentType = redact(error.contentType, secrets);
+  return data;
+}
+
+export function fromErrorData(d: ErrorData): GleanError {
+  const { status, retryAfterMs, contentType } = d;
+  return new GleanError(d.code, d.message, { status, retryAfterMs, contentType });
+}
+
+/** For the receiving end of a message, which gets `unknown`. */
+export function isErrorData(value: unknown): value is ErrorData {
+  if (typeof value !== 'object' || value === null) return false;
+  const d = value as Record<string, unknown>;
+  return (
+    isGleanErrorCode(d.code) &&
+    typeof d.message === 'string' &&
+    (d.status === undefined || typeof d.status === 'number') &&
+    (d.retryAfterMs === undefined || typeof d.retryAfterMs === 'number') &&
+    (d.contentType === undefined || typeof d.contentType === 'string')
+  );
+}

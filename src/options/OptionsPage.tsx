@@ -1,0 +1,155 @@
+/** The options page: where a person connects the extension to their Glean. */
+import { useEffect, useState } from 'preact/hooks';
+import { ask } from '../shared/ask.ts';
+import type { AuthType, SettingsView } from '../shared/messages.ts';
+import type { ImageMetadata } from '../shared/imageMetadata.ts';
+import { MetadataFields } from '../ui/MetadataFields.tsx';
+import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
+import { requestServerAccess } from './serverAccess.ts';
+
+export function OptionsPage() {
+  const [saved, setSaved] = useState<SettingsView | null>(null);
+  const [instance, setInstance] = useState('');
+  const [token, setToken] = useState('');
+  const [actAs, setActAs] = useState('');
+  const [authType, setAuthType] = useState<AuthType>('');
+  const [defaults, setDefaults] = useState<ImageMetadata>({});
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const show = (view: SettingsView) => {
+    setSaved(view);
+    setInstance(view.instance);
+    setActAs(view.actAs);
+    setAuthType(view.authType);
+    setDefaults(view.defaults);
+  };
+
+  useEffect(() => {
+    ask('settings/get', null).then(show, (error) => setNotice({ kind: 'alert', text: errorText(error) }));
+  }, []);
+
+  const run = async (work: () => Promise<Notice>) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      setNotice(await work());
+    } catch (error) {
+      setNotice({ kind: 'alert', text: errorText(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onSave = (event: Event) => {
+    event.preventDefault();
+    // The permission prompt must open from the click itself, before any await
+    // (https://developer.chrome.com/docs/extensions/reference/api/permissions#method-request).
+    const access = requestServerAccess(saved?.managed.instance ? saved.instance : instance);
+    void run(async () => {
+      const granted = await access;
+      if (granted === 'refused') {
+        return {
+          kind: 'alert',
+          text: 'The browser did not allow access to that server, so nothing was saved. Save again and choose Allow.',
+        };
+      }
+      const view = await ask('settings/save', { instance, actAs, authType, defaults, ...(token ? { token } : {}) });
+      setToken('');
+      show(view);
+      return { kind: 'status', text: 'Settings saved.' };
+    });
+  };
+
+  const onTest = () =>
+    run(async () => {
+      const report = await ask('connection/test', null);
+      return { kind: report.verdict === 'ok' ? 'status' : 'alert', text: report.message };
+    });
+
+  const onRemoveToken = () =>
+    run(async () => {
+      show(await ask('settings/removeToken', null));
+      return { kind: 'status', text: 'Token removed.' };
+    });
+
+  const managedNote = <small class="managed">Set by your administrator</small>;
+
+  return (
+    <main class="options">
+      <h1>Glean Images</h1>
+      <form onSubmit={onSave} aria-label="Connection">
+        <label class="field">
+          <span>Glean instance</span>
+          <input
+            type="text"
+            name="instance"
+            value={instance}
+            placeholder="acme-prod or https://acme-prod-be.glean.com"
+            readOnly={saved?.managed.instance}
+            autoComplete="url"
+            spellcheck={false}
+            onInput={(event) => setInstance(event.currentTarget.value)}
+          />
+          {saved?.managed.instance && managedNote}
+        </label>
+        <label class="field">
+          <span>API token</span>
+          <input
+            type="password"
+            name="token"
+            value={token}
+            autoComplete="off"
+            aria-describedby="token-hint"
+            onInput={(event) => setToken(event.currentTarget.value)}
+          />
+        </label>
+        <p id="token-hint" class="hint">
+          {saved?.tokenHint ? `Token saved (ends in …${saved.tokenHint})` : 'No token saved.'}
+          {saved?.tokenHint && (
+            <button type="button" class="link" onClick={onRemoveToken} disabled={busy}>
+              Remove token
+            </button>
+          )}
+        </p>
+        <label class="field">
+          <span>Act as</span>
+          <input
+            type="email"
+            name="actAs"
+            value={actAs}
+            placeholder="only for global tokens: user@example.com"
+            autoComplete="email"
+            onInput={(event) => setActAs(event.currentTarget.value)}
+          />
+        </label>
+        <label class="field">
+          <span>Auth type</span>
+          <select
+            name="authType"
+            value={authType}
+            disabled={saved?.managed.authType}
+            onChange={(event) => setAuthType(event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '')}
+          >
+            <option value="">Glean token (default)</option>
+            <option value="OAUTH">OAUTH</option>
+          </select>
+          {saved?.managed.authType && managedNote}
+        </label>
+        <fieldset>
+          <legend>Right-click uploads</legend>
+          <MetadataFields value={defaults} onChange={setDefaults} />
+        </fieldset>
+        <div class="actions">
+          <button type="submit" disabled={busy}>
+            Save
+          </button>
+          <button type="button" onClick={onTest} disabled={busy}>
+            Test connection
+          </button>
+        </div>
+        <NoticeLine notice={notice} />
+      </form>
+    </main>
+  );
+}

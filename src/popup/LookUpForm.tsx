@@ -1,0 +1,84 @@
+/** "Look up image": by key, or by type / ID / datasource / content ID. */
+import { useEffect, useState } from 'preact/hooks';
+import { ask } from '../shared/ask.ts';
+import type { ImageMetadata, ImageQuery } from '../shared/imageMetadata.ts';
+import type { LookUpResult } from '../shared/messages.ts';
+import { readImage } from '../shared/imageStore.ts';
+import { MetadataFields } from '../ui/MetadataFields.tsx';
+import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
+import { session } from './session.ts';
+import { ImageResult, type ShownImage } from './ImageResult.tsx';
+
+function queryFrom(key: string, metadata: ImageMetadata): ImageQuery | null {
+  if (key.trim()) return { key: key.trim() };
+  const { type, id, ds, cid } = metadata;
+  if (!type && !id?.trim() && !ds?.trim() && !cid?.trim()) return null;
+  return { metadata };
+}
+
+function describeQuery(query: ImageQuery): string {
+  if ('key' in query) return `key ${query.key}`;
+  return Object.values(query.metadata)
+    .filter((value) => value)
+    .join(' ');
+}
+
+export function LookUpForm() {
+  const [key, setKey] = useState('');
+  const [metadata, setMetadata] = useState<ImageMetadata>({});
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [shown, setShown] = useState<ShownImage | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => () => shown && URL.revokeObjectURL(shown.url), [shown]);
+
+  const show = async (result: LookUpResult, query: ImageQuery) => {
+    const stored = await readImage(result.imageId);
+    if (!stored) throw new Error('The image vanished from the cache before it could be shown. Look it up again.');
+    setShown({ url: URL.createObjectURL(stored.blob), name: describeQuery(query), contentType: result.contentType, size: result.size });
+    setNotice({ kind: 'status', text: result.source === 'cache' ? 'from cache' : 'from Glean' });
+  };
+
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    const query = queryFrom(key, metadata);
+    if (!query) {
+      setNotice({ kind: 'alert', text: 'Enter a key, or a type, ID, datasource or content ID to look up.' });
+      return;
+    }
+    setBusy(true);
+    setNotice({ kind: 'status', text: 'Looking up…' });
+    try {
+      await show(await ask('image/lookUp', { query, session }), query);
+    } catch (error) {
+      setShown(null);
+      setNotice({ kind: 'alert', text: errorText(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form aria-labelledby="lookup-title" onSubmit={onSubmit} class="card">
+      <h2 id="lookup-title">Look up image</h2>
+      <label class="field">
+        <span>Key</span>
+        <input
+          type="text"
+          name="key"
+          value={key}
+          autoComplete="off"
+          spellcheck={false}
+          onInput={(event) => setKey(event.currentTarget.value)}
+        />
+      </label>
+      <p class="or">or</p>
+      <MetadataFields value={metadata} onChange={setMetadata} />
+      <button type="submit" disabled={busy}>
+        Look up
+      </button>
+      <NoticeLine notice={notice} />
+      {shown && <ImageResult image={shown} />}
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The one message contract between the extension's pages and its worker. Each request type maps to
+ * its payload and its answer; errors travel as data and are rethrown as `RequestFailed` by `ask`.
+ * Bytes never travel here (Chrome serialises messages as JSON): images go through IndexedDB by id.
+ */
+import type { GleanErrorCode } from '../glean/gleanError.ts';
+import type { ImageMetadata, ImageQuery } from './imageMetadata.ts';
+
+export type AuthType = '' | 'OAUTH';
+
+/** What the options page may send. `token` is write-only: undefined keeps the saved one. */
+export interface SettingsInput {
+  instance: string;
+  token?: string;
+  actAs: string;
+  authType: AuthType;
+  defaults: ImageMetadata;
+}
+
+/** Settings as pages see them: never the token itself, only whether one is saved and its last four. */
+export interface SettingsView {
+  instance: string;
+  baseUrl: string;
+  tokenHint: string | null;
+  actAs: string;
+  authType: AuthType;
+  defaults: ImageMetadata;
+  /** Fields an administrator set by enterprise policy: shown read-only. */
+  managed: { instance: boolean; authType: boolean };
+}
+
+export type ConnectionVerdict = 'ok' | 'token-rejected' | 'not-permitted' | 'unreachable' | 'not-configured' | 'unexpected';
+
+export interface ConnectionReport {
+  verdict: ConnectionVerdict;
+  message: string;
+  status?: number;
+}
+
+export interface LookUpResult {
+  /** Where the image's Blob waits in the image store (see src/shared/imageStore.ts). */
+  imageId: string;
+  contentType: string;
+  size: number;
+  source: 'glean' | 'cache';
+}
+
+export interface Protocol {
+  'settings/get': { payload: null; answer: SettingsView };
+  'settings/save': { payload: SettingsInput; answer: SettingsView };
+  'settings/removeToken': { payload: null; answer: SettingsView };
+  'connection/test': { payload: null; answer: ConnectionReport };
+  /** `session` ties the lookup to the page's port: when the popup closes, the lookup is aborted. */
+  'image/lookUp': { payload: { query: ImageQuery; session: string }; answer: LookUpResult };
+}
+
+export type RequestType = keyof Protocol;
+export type PayloadOf<K extends RequestType> = Protocol[K]['payload'];
+export type AnswerOf<K extends RequestType> = Protocol[K]['answer'];
+
+export interface Request<K extends RequestType = RequestType> {
+  type: K;
+  payload: PayloadOf<K>;
+}
+
+/** Glean's own failures, plus the extension's: bad input, a refused sender or permission, a bug. */
+export type ErrorCode = GleanErrorCode | 'invalid-input' | 'refused' | 'unexpected';
+
+export interface ReplyError {
+  code: ErrorCode;
+  /** Says what happened and what to do, ready to show. Never contains the token. */
+  message: string;
+  status?: number;
+  retryAfterMs?: number;
+}
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ReplyError };
+
+/** The name of the port a page opens to tie its lookups' lifetime to its own. */
+export const SESSION_PORT_PREFIX = 'session:';

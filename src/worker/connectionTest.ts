@@ -1,0 +1,53 @@
+/**
+ * "Test connection": one real request for an image that cannot exist. Glean answering 400 or 404 means
+ * it was reached and accepted the token; 401 and 403 say what is wrong with the token.
+ */
+import type { GleanClient, GleanConnection } from '../glean/client.ts';
+import { GleanError } from '../glean/gleanError.ts';
+import type { ConnectionReport } from '../shared/messages.ts';
+
+export async function testConnection(connection: () => Promise<GleanConnection>, client: GleanClient): Promise<ConnectionReport> {
+  let conn: GleanConnection;
+  try {
+    conn = await connection();
+  } catch {
+    return { verdict: 'not-configured', message: 'Enter your Glean instance and API token, then Save.' };
+  }
+  const host = new URL(conn.baseUrl).host;
+  try {
+    await client.getImage(conn, { key: `connection-test-${crypto.randomUUID()}` });
+    return { verdict: 'ok', message: `Connected to ${host}: Glean accepted the token.` };
+  } catch (error) {
+    if (!(error instanceof GleanError)) throw error;
+    const status = error.status;
+    switch (error.code) {
+      case 'not-found':
+      case 'bad-request':
+        return { verdict: 'ok', message: `Connected to ${host}: Glean accepted the token.`, ...(status ? { status } : {}) };
+      case 'unauthorized':
+        return {
+          verdict: 'token-rejected',
+          message: `${host} rejected the API token (401). Paste a valid token, check “Auth type”, then Save.`,
+          status: 401,
+        };
+      case 'forbidden':
+        return {
+          verdict: 'not-permitted',
+          message: `${host} accepted the token but refused access (403): it may lack the permission or scope for images. Ask your Glean admin.`,
+          status: 403,
+        };
+      case 'unreachable':
+      case 'timeout':
+        return {
+          verdict: 'unreachable',
+          message: `Could not reach ${host}. Check the instance name and your network or VPN, then try again.`,
+        };
+      default:
+        return {
+          verdict: 'unexpected',
+          message: `${host} answered unexpectedly${status ? ` (${status})` : ''}. Check the instance name.`,
+          ...(status ? { status } : {}),
+        };
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The background entry: it only wires listeners, all synchronously at the top level, because Chrome
+ * may start the worker just to deliver one event and drops events whose listener was added late
+ * (https://developer.chrome.com/docs/extensions/develop/concepts/service-workers/events).
+ */
+import browser, { type Runtime } from 'webextension-polyfill';
+import { testConnection } from './connectionTest.ts';
+import { describeError } from './describeError.ts';
+import { createRouter } from './router.ts';
+import { client, lookUp, settings } from './services.ts';
+import { onSessionPort, sessionSignal } from './sessions.ts';
+
+const route = createRouter({
+  extensionId: browser.runtime.id,
+  extensionOrigin: browser.runtime.getURL(''),
+  describeError,
+  handlers: {
+    'settings/get': () => settings.view(),
+    'settings/save': (input) => settings.save(input),
+    'settings/removeToken': () => settings.removeToken(),
+    'connection/test': () => testConnection(settings.connection, client),
+    'image/lookUp': ({ query, session }) => lookUp(query, sessionSignal(session)),
+  },
+});
+
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
+browser.runtime.onConnect.addListener(onSessionPort);

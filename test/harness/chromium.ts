@@ -1,0 +1,79 @@
+/**
+ * Launches Debian's Chromium with a build of the extension in a fresh profile, the way
+ * ../browser-testing.md describes, and hands back the extension's id, its worker and page helpers.
+ */
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+
+export const root = new URL('../..', import.meta.url).pathname;
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Extension {
+  context: BrowserContext;
+  id: string;
+  profileDir: string;
+  /** The extension's service worker (the same handle survives a stop; see `wakeWorker`). */
+  worker(): Promise<Worker>;
+  /** Opens an extension page such as `popup.html` or `options.html` in an ordinary tab. */
+  openPage(path: string): Promise<Page>;
+  /** The DevTools port, when launched with `remoteDebugging` (to reach the real toolbar popup). */
+  debuggingPort?: number;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  build?: string;
+  headless?: boolean;
+  remoteDebugging?: boolean;
+}
+
+export async function launchExtension({ build = 'chrome-dev', headless = true, remoteDebugging = false }: LaunchOptions = {}): Promise<Extension> {
+  const extensionDir = join(root, 'dist', build);
+  const profileDir = await mkdtemp(join(tmpdir(), 'glean-images-profile-'));
+  // Without developer mode, runtime.reload() leaves an unpacked extension disabled.
+  await mkdir(join(profileDir, 'Default'), { recursive: true });
+  await writeFile(join(profileDir, 'Default', 'Preferences'), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless,
+    args: [
+      // Playwright always passes --disable-extensions; these two bring ours back.
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      // The machine has no network: background services would only fail noisily.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-gpu',
+      ...(remoteDebugging ? ['--remote-debugging-port=0'] : []),
+    ],
+  });
+  const firstWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const id = new URL(firstWorker.url()).host;
+  let debuggingPort: number | undefined;
+  if (remoteDebugging) {
+    const [port] = (await readFile(join(profileDir, 'DevToolsActivePort'), 'utf8')).split('\n');
+    debuggingPort = Number(port);
+  }
+  return {
+    context,
+    id,
+    profileDir,
+    ...(debuggingPort ? { debuggingPort } : {}),
+    async worker() {
+      return context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${id}/`)) ?? (await context.waitForEvent('serviceworker'));
+    },
+    async openPage(path: string) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${id}/${path}`);
+      return page;
+    },
+    async close() {
+      await context.close();
+      await rm(profileDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  GleanError,
+  asGleanError,
+  bodyExcerpt,
+  codeForStatus,
+  fromErrorData,
+  isErrorData,
+  redact,
+  toErrorData,
+} from '../../../src/glean/gleanError.ts';
+
+const TOKEN = 'glean_tok_Secret123+/=';
+
+describe('codeForStatus', () => {
+  const table: Array<[number, string]> = [
+    [400, 'bad-request'],
+    [401, 'unauthorized'],
+    [403, 'forbidden'],
+    [404, 'not-found'],
+    [408, 'timeout'],
+    [413, 'too-large'],
+    [429, 'rate-limited'],
+    [500, 'server-error'],
+    [599, 'server-error'],
+    [302, 'http'],
+    [409, 'http'],
+  ];
+  for (const [status, code] of table) it(`${status} → ${code}`, () => assert.equal(codeForStatus(status), code));
+});
+
+describe('GleanError', () => {
+  it('is an Error with its fields', () => {
+    const e = new GleanError('rate-limited', 'slow down', { status: 429, contentType: 'text/plain', retryAfterMs: 3_000 });
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, 'GleanError');
+    assert.deepEqual(
+      { code: e.code, status: e.status, contentType: e.contentType, retryAfterMs: e.retryAfterMs, retryable: e.retryable },
+      { code: 'rate-limited', status: 429, contentType: 'text/plain', retryAfterMs: 3_000, retryable: true },
+    );
+  });
+
+  it('keeps a body excerpt to 200 characters with whitespace collapsed', () => {
+    const e = new GleanError('server-error', 'x', { status: 500, bodyExcerpt: `  a\n\tb   c ${'z'.repeat(500)}` });
+    assert.equal(e.bodyExcerpt?.length, 200);
+    assert.ok(e.bodyExcerpt?.startsWith('a b c zzz'));
+    assert.ok(e.bodyExcerpt?.endsWith('…'));
+  });
+});
+
+describe('redaction', () => {
+  it('replaces every occurrence of a secret, raw or URL-encoded', () => {
+    assert.equal(
+      redact(`a ${TOKEN} b ${TOKEN} c ${encodeURIComponent(TOKEN)}`, [TOKEN]),
+      'a [redacted] b [redacted] c [redacted]',
+    );
+  });
+
+  it('ignores empty secrets', () => assert.equal(redact('abc', ['']), 'abc'));
+
+  it('redacts before cutting, so no prefix of a secret survives at the edge', () => {
+    const text = `${'x'.repeat(190)} ${TOKEN}`;
+    const excerpt = bodyExcerpt(text, [TOKEN]);
+    assert.ok(!excerpt.includes(TOKEN.slice(0, 8)), excerpt);
+  });
+
+  it('toErrorData redacts the message and content type', () => {
+    const e = new GleanError('unauthorized', `token ${TOKEN} rejected`, { status: 401, contentType: `text/${TOKEN}` });
+    const data = toErrorData(e, [TOKEN]);
+    assert.equal(data.message, 'token [redacted] rejected');
+    assert.ok(!JSON.stringify(data).includes(TOKEN));
+  });
+});
+
+describe('ErrorData: errors in extension messages', () => {
+  it('survives JSON and comes back as an equivalent GleanError', () => {
+    const e = new GleanError('bad-response', 'html', { status: 200, contentType: 'text/html', retryAfterMs: 5 });
+    const data = JSON.parse(JSON.stringify(toErrorData(e))) as unknown;
+    assert.ok(isErrorData(data));
+    assert.deepEqual(data, { code: 'bad-response', message: 'html', status: 200, retryAfterMs: 5, contentType: 'text/html' });
+    const back = fromErrorData(data);
+    assert.ok(back instanceof GleanError);
+    assert.deepEqual(
+      [back.code, back.message, back.status, back.contentType, back.retryAfterMs, back.retryable],
+      ['bad-response', 'html', 200, 'text/html', 5, false],
+    );
+  });
+
+  it('recomputes retryable on the receiving side', () => {
+    assert.equal(fromErrorData({ code: 'server-error', message: '', status: 503 }).retryable, true);
+    assert.equal(fromErrorData({ code: 'unauthorized', message: '', status: 401 }).retryable, false);
+  });
+
+  it('leaves out fields that are not set', () => {
+    assert.deepEqual(toErrorData(new GleanError('unreachable', 'offline')), { code: 'unreachable', message: 'offline' });
+  });
+
+  it('turns anything thrown into a code', () => {
+    assert.equal(toErrorData(new DOMException('stop', 'AbortError')).code, 'aborted');
+    assert.equal(toErrorData(new DOMException('late', 'TimeoutError')).code, 'timeout');
+    assert.deepEqual(toErrorData('weird'), { code: 'http', message: 'weird' });
+    assert.equal(asGleanError(new RangeError('bug')).message, 'bug');
+  });
+
+  it('rejects malformed data', () => {
+    for (const bad of [null, 'x', {}, { code: 'nope', message: '' }, { code: 'timeout' }, { code: 'timeout', message: '', status: '5' }]) {
+      assert.equal(isErrorData(bad), false, JSON.stringify(bad));
+    }
+  });
+});

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GleanError } from '../../../src/glean/gleanError.ts';
+import { RequestPool } from '../../../src/glean/sharedRequests.ts';
+import { deferred, settle, type Deferred } from './fakes.ts';
+
+/** A request starter whose requests finish only when the test says so. */
+function controllable() {
+  const started: Array<{ name: string; signal: AbortSignal; answer: Deferred<string> }> = [];
+  const start = (name: string) => (signal: AbortSignal) => {
+    const answer = deferred<string>();
+    started.push({ name, signal, answer });
+    return answer.promise;
+  };
+  return { started, start };
+}
+
+const isAborted = (e: unknown): boolean => e instanceof GleanError && e.code === 'aborted';
+
+describe('RequestPool: identical requests share one', () => {
+  it('50 identical calls make one request and all get its answer', async () => {
+    const pool = new RequestPool();
+    let fetches = 0;
+    const answer = deferred<string>();
+    const calls = Array.from({ length: 50 }, () =>
+      pool.run('GET k', () => {
+        fetches++;
+        return answer.promise;
+      }),
+    );
+    await settle();
+    answer.resolve('image');
+    assert.deepEqual(await Promise.all(calls), Array(50).fill('image'));
+    assert.equal(fetches, 1);
+  });
+
+  it('shares a failure too', async () => {
+    const pool = new RequestPool();
+    const failure = new GleanError('server-error', 'x', { status: 503 });
+    const answer = deferred<string>();
+    const a = pool.run('k', () => answer.promise);
+    const b = pool.run('k', () => answer.promise);
+    answer.reject(failure);
+    await assert.rejects(a, (e) => e === failure);
+    await assert.rejects(b, (e) => e === failure);
+  });
+
+  it('different keys are different requests', async () => {
+    const pool = new RequestPool();
+    const { started, start } = controllable();
+    void pool.run('a', start('a'));
+    void pool.run('b', start('b'));
+    await settle();
+    assert.deepEqual(started.map((s) => s.name), ['a', 'b']);
+  });
+
+  it('a finished request is not reused', async () => {
+    const pool = new RequestPool();
+    let fetches = 0;
+    const fetchOnce = async (): Promise<number> => ++fetches;
+    assert.equal(await pool.run('k', fetchOnce), 1);
+    assert.equal(await pool.run('k', fetchOnce), 2);
+  });
+});
+
+describe('RequestPool: each caller may stop waiting', () => {
+  it('one caller leaving does not cancel the request for the others', async () => {
+    const pool = new RequestPool();
+    const { started, start } = controllable();
+    const leaving = new AbortController();
+    const first = pool.run('k', start('k'), leaving.signal);
+    const second = pool.run('k', start('k'), new AbortController().signal);
+    await settle();
+    leaving.abort();
+    await assert.rejects(first, isAborted);
+    assert.equal(started.length, 1);
+    assert.equal(started[0]?.signal.aborted, false);
+    started[0]?.answer.resolve('image');
+    assert.equal(await second, 'image');
+  });
+
+  it('the request is aborted once every caller has left, and the next caller starts afresh', async () => {
+    const pool = new RequestPool();
+    const { started, start } = controllable();
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = pool.run('k', start('k'), a.signal);
+    const second = pool.run('k', start('k'), b.signal);
+    await settle();
+    a.abort();
+    assert.equal(started[0]?.signal.aborted, false);
+    b.abort();
+    assert.equal(started[0]?.signal.aborted, true);
+    await assert.rejects(first, isAborted);
+    await assert.rejects(second, isAborted);
+
+    const third = pool.run('k', start('k'));
+    await settle();
+    assert.equal(started.length, 2);
+    started[1]?.answer.resolve('fresh');
+    assert.equal(await third, 'fresh');
+  });
+
+  it('a caller without a signal keeps the request alive', async () => {
+    const pool = new RequestPool();
+    const { started, start } = controllable();
+    const leaving = new AbortController();
+    void pool.run('k', start('k'), leaving.signal).catch(() => undefined);
+    const staying = pool.run('k', start('k'));
+    await settle();
+    leaving.abort();
+    assert.equal(started[0]?.signal.aborted, false);
+    started[0]?.answer.resolve('image');
+    assert.equal(await staying, 'image');
+  });
+
+  it('an already aborted caller starts nothing', async () => {
+    const pool = new RequestPool();
+    const { started, start } = controllable();
+    await assert.rejects(pool.run('k', start('k'), AbortSignal.abort()), isAborted);
+    await settle();
+    assert.equal(started.length, 0);
+  });
+});
+
+describe('RequestPool: at most N requests at once', () => {
+  it('runs 4 by default and starts the rest in order as slots free up', async () => {
+    const pool = new RequestPool();
+    const { started, start } = controllable();
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const results = names.map((name) => pool.run(name, start(name)));
+    await settle();
+    assert.deepEqual(started.map((s) => s.name), ['a', 'b', 'c', 'd']);
+    started[2]?.answer.resolve('c');
+    await settle();
+    assert.deepEqual(started.map((s) => s.name), ['a', 'b', 'c', 'd', 'e']);
+    started[0]?.answer.reject(new GleanError('unreachable', 'x'));
+    await settle();
+    assert.deepEqual(started.map((s) => s.name), names);
+    for (const s of started.slice(1)) s.answer.resolve(s.name);
+    assert.equal(await results[5], 'f');
+    await assert.rejects(results[0] as Promise<string>);
+  });
+
+  it('a request abandoned while queued never starts and does not hold a slot', async () => {
+    const pool = new RequestPool(1);
+    const { started, start } = controllable();
+    const first = pool.run('a', start('a'));
+    const queued = new AbortController();
+    const second = pool.run('b', start('b'), queued.signal);
+    const third = pool.run('c', start('c'));
+    await settle();
+    queued.abort();
+    await assert.rejects(second, isAborted);
+    started[0]?.answer.resolve('a');
+    await first;
+    await settle();
+    assert.deepEqual(started.map((s) => s.name), ['a', 'c']);
+    started[1]?.answer.resolve('c');
+    assert.equal(await third, 'c');
+  });
+
+  it('limit() counts toward the cap but never shares', async () => {
+    const pool = new RequestPool(2);
+    const { started, start } = controllable();
+    const uploads = [pool.limit(start('up1')), pool.limit(start('up1'))];
+    void pool.run('k', start('k'));
+    await settle();
+    assert.deepEqual(started.map((s) => s.name), ['up1', 'up1']);
+    started[0]?.answer.resolve('done');
+    await settle();
+    assert.deepEqual(started.map((s) => s.name), ['up1', 'up1', 'k']);
+    started[1]?.answer.resolve('done too');
+    assert.deepEqual(await Promise.all(uploads), ['done', 'done too']);
+  });
+
+  it('refuses a cap that is not a positive integer', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) assert.throws(() => new RequestPool(bad), RangeError);
+  });
+});

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GleanError, fromErrorData, toErrorData, type GleanErrorCode } from '../../../src/glean/gleanError.ts';
+import { GLEAN_ERROR_MESSAGES, describeGleanError, type GleanActivity } from '../../../src/glean/userMessages.ts';
+
+const CODES: GleanErrorCode[] = [
+  'unauthorized',
+  'forbidden',
+  'not-found',
+  'bad-request',
+  'rate-limited',
+  'server-error',
+  'unreachable',
+  'timeout',
+  'aborted',
+  'bad-response',
+  'not-configured',
+  'too-large',
+  'http',
+];
+const CONTEXTS: GleanActivity[] = ['lookup', 'upload', 'test'];
+
+const status = (code: GleanErrorCode, s: number, extra: { retryAfterMs?: number; contentType?: string } = {}): GleanError =>
+  new GleanError(code, 'technical', { status: s, ...extra });
+
+describe('describeGleanError', () => {
+  it('401 names the API token and Options', () => {
+    assert.equal(describeGleanError(status('unauthorized', 401), 'lookup'), 'Glean rejected the API token. Check it in Options.');
+  });
+
+  it('403 names permission and scope', () => {
+    const text = describeGleanError(status('forbidden', 403), 'upload');
+    assert.match(text, /permission/);
+    assert.match(text, /scope for images/);
+  });
+
+  it('404 on a lookup says the image was not found', () => {
+    assert.match(describeGleanError(status('not-found', 404), 'lookup'), /no image/);
+  });
+
+  it('unreachable says whether it will be retried', () => {
+    const offline = new GleanError('unreachable', 'fetch failed');
+    assert.equal(
+      describeGleanError(offline, 'upload', { willRetry: true, retryInMs: 4_000 }),
+      'Glean could not be reached. Check your network connection and the instance in Options. Trying again in 4 s.',
+    );
+    assert.match(describeGleanError(offline, 'lookup', { willRetry: true }), /could not be reached.*Trying again shortly\.$/);
+    assert.match(describeGleanError(offline, 'lookup'), /could not be reached.*Try again later\.$/);
+  });
+
+  it('rate limited says when to try again', () => {
+    const limited = status('rate-limited', 429, { retryAfterMs: 30_000 });
+    assert.equal(describeGleanError(limited, 'lookup'), 'Glean is rate limiting requests. Try again in 30 s.');
+    assert.equal(describeGleanError(limited, 'upload', { willRetry: true, retryInMs: 2_500 }), 'Glean is rate limiting requests. Trying again in 3 s.');
+    assert.equal(
+      describeGleanError(status('rate-limited', 429, { retryAfterMs: 180_000 }), 'upload'),
+      'Glean is rate limiting requests. Try again in 3 min.',
+    );
+  });
+
+  it('timeout', () => {
+    assert.equal(describeGleanError(new GleanError('timeout', 'slow'), 'lookup'), 'Glean took too long to answer. Try again later.');
+  });
+
+  it('bad-response names what came instead of an image', () => {
+    assert.match(
+      describeGleanError(status('bad-response', 200, { contentType: 'text/html' }), 'lookup'),
+      /^Glean answered with text\/html instead of an image, which usually means a sign-in page\./,
+    );
+    assert.equal(
+      describeGleanError(status('bad-response', 200, { contentType: 'application/json' }), 'test'),
+      'Glean answered with application/json instead of an image. Check the instance in Options.',
+    );
+    assert.match(describeGleanError(status('bad-response', 200, { contentType: 'text/html' }), 'upload'), /could not be read \(text\/html\)/);
+  });
+
+  it('not-configured', () => {
+    assert.equal(describeGleanError(new GleanError('not-configured', 'x'), 'test'), 'Set your Glean instance and API token in Options.');
+  });
+
+  it('never promises a retry for a failure that will not pass', () => {
+    assert.doesNotMatch(describeGleanError(status('unauthorized', 401), 'upload', { willRetry: true, retryInMs: 1_000 }), /again/i);
+  });
+
+  it('says the same after the error crossed an extension message', () => {
+    const e = status('bad-response', 200, { contentType: 'text/html' });
+    assert.equal(describeGleanError(fromErrorData(toErrorData(e)), 'lookup'), describeGleanError(e, 'lookup'));
+  });
+
+  it('has a complete message for every code in every context', () => {
+    for (const code of CODES) {
+      for (const context of CONTEXTS) {
+        for (const e of [new GleanError(code, 'x'), new GleanError(code, 'x', { status: 500, contentType: 'text/plain' })]) {
+          const text = describeGleanError(e, context);
+          assert.ok(text.length > 10, `${code}/${context}: ${text}`);
+          assert.doesNotMatch(text, /\$|undefined|technical/, `${code}/${context}: ${text}`);
+        }
+      }
+    }
+  });
+});
+
+describe('GLEAN_ERROR_MESSAGES', () => {
+  it('is in _locales messages.json shape, every $PLACEHOLDER$ defined', () => {
+    for (const [name, entry] of Object.entries(GLEAN_ERROR_MESSAGES)) {
+      assert.match(name, /^[A-Za-z0-9_]+$/);
+      assert.ok(entry.message && entry.description, name);
+      const placeholders: Record<string, unknown> = 'placeholders' in entry ? entry.placeholders : {};
+      for (const [, used] of entry.message.matchAll(/\$([A-Za-z0-9_]+)\$/g)) {
+        assert.ok(used !== undefined && used.toLowerCase() in placeholders, `${name}: $${used}$ has no placeholder`);
+      }
+    }
+  });
+});
