@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
 import { parse } from 'yaml';
 
-export const CONTRACT_FILE = new URL('./glean-images-openapi.yaml', import.meta.url);
+const CONTRACT_FILE = new URL('./glean-images-openapi.yaml', import.meta.url);
 
 export interface ContractViolation {
   /** Where in the request: "query.type", "header.x-glean-actas", "requestBody", "path", ... */

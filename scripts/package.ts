@@ -30,10 +30,11 @@ function main(): void {
     console.error(`package: missing ${missing.map((d) => relative(root, d)).join(', ')}: run npm run build first`);
     process.exit(1);
   }
+  // Zip everything in memory first: an unzippable folder then fails the run before any file is written.
+  const zips = STORE_TARGETS.map((target) => ({ target, zip: zipDirectory(join(root, 'dist', target)) }));
   const artifacts = join(root, 'artifacts');
   mkdirSync(artifacts, { recursive: true });
-  for (const target of STORE_TARGETS) {
-    const zip = zipDirectory(join(root, 'dist', target));
+  for (const { target, zip } of zips) {
     const out = join(artifacts, `glean-images-${target}-${version}.zip`);
     writeFileSync(out, zip);
     const sha256 = createHash('sha256').update(zip).digest('hex');
@@ -41,4 +42,10 @@ function main(): void {
   }
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  // Our own errors already say what is wrong; a stack trace would only bury the message.
+  console.error(`package: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

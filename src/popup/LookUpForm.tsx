@@ -6,6 +6,7 @@ import type { LookUpResult } from '../shared/messages.ts';
 import { readImage } from '../shared/imageStore.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
+import { rememberDraft, type Drafts } from './drafts.ts';
 import { session } from './session.ts';
 import { ImageResult, type ShownImage } from './ImageResult.tsx';
 
@@ -23,9 +24,9 @@ function describeQuery(query: ImageQuery): string {
     .join(' ');
 }
 
-export function LookUpForm() {
-  const [key, setKey] = useState('');
-  const [metadata, setMetadata] = useState<ImageMetadata>({});
+export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
+  const [key, setKey] = useState(draft.key);
+  const [metadata, setMetadata] = useState<ImageMetadata>(draft.metadata);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [shown, setShown] = useState<ShownImage | null>(null);
   const [busy, setBusy] = useState(false);
@@ -69,11 +70,20 @@ export function LookUpForm() {
           value={key}
           autoComplete="off"
           spellcheck={false}
-          onInput={(event) => setKey(event.currentTarget.value)}
+          onInput={(event) => {
+            setKey(event.currentTarget.value);
+            rememberDraft('lookUp', { key: event.currentTarget.value, metadata });
+          }}
         />
       </label>
       <p class="or">or</p>
-      <MetadataFields value={metadata} onChange={setMetadata} />
+      <MetadataFields
+        value={metadata}
+        onChange={(value) => {
+          setMetadata(value);
+          rememberDraft('lookUp', { key, metadata: value });
+        }}
+      />
       <button type="submit" disabled={busy}>
         Look up
       </button>

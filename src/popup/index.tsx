@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { loadDrafts } from './drafts.ts';
 import { Popup } from './Popup.tsx';
 
-render(<Popup />, document.getElementById('app') as HTMLElement);
+render(<Popup drafts={await loadDrafts()} />, document.getElementById('app') as HTMLElement);

@@ -5,6 +5,7 @@
  */
 import type { GleanErrorCode } from '../glean/gleanError.ts';
 import type { ImageMetadata, ImageQuery } from './imageMetadata.ts';
+import type { UploadJob } from './uploadJob.ts';
 
 export type AuthType = '' | 'OAUTH';
 
@@ -52,6 +53,10 @@ export interface Protocol {
   'connection/test': { payload: null; answer: ConnectionReport };
   /** `session` ties the lookup to the page's port: when the popup closes, the lookup is aborted. */
   'image/lookUp': { payload: { query: ImageQuery; session: string }; answer: LookUpResult };
+  /** The page has put the file's Blob in the upload store under `jobId`; the worker takes it from there. */
+  'upload/start': { payload: { jobId: string; metadata: ImageMetadata; fileName: string }; answer: UploadJob };
+  'upload/retry': { payload: { jobId: string }; answer: UploadJob | null };
+  'upload/remove': { payload: { jobId: string }; answer: null };
 }
 
 export type RequestType = keyof Protocol;

@@ -1,22 +1,17 @@
 /** Turns whatever a handler threw into the error a page shows: typed, worded for people, token-free. */
 import { GleanError, toErrorData } from '../glean/gleanError.ts';
-import { describeGleanError } from '../glean/userMessages.ts';
+import { describeGleanError, type GleanActivity } from '../glean/userMessages.ts';
 import type { ReplyError, RequestType } from '../shared/messages.ts';
 import { InvalidInput } from './invalidInput.ts';
 
-const CONTEXT: Record<RequestType, 'lookup' | 'upload' | 'test'> = {
-  'settings/get': 'test',
-  'settings/save': 'test',
-  'settings/removeToken': 'test',
-  'connection/test': 'test',
-  'image/lookUp': 'lookup',
-};
+const activityOf = (type: RequestType): GleanActivity =>
+  type === 'image/lookUp' ? 'lookup' : type.startsWith('upload/') ? 'upload' : 'test';
 
 export function describeError(error: unknown, type: RequestType): ReplyError {
   if (error instanceof InvalidInput) return { code: 'invalid-input', message: error.message };
   if (error instanceof GleanError) {
     const data = toErrorData(error);
-    return { ...data, message: describeGleanError(error, CONTEXT[type]) };
+    return { ...data, message: describeGleanError(error, activityOf(type)) };
   }
   // A bug, not a Glean answer: say so without echoing internals (they could hold request details).
   console.error('Glean Images: unexpected failure', type, error instanceof Error ? error.name : typeof error);

@@ -9,6 +9,12 @@ import type { AuthType } from '../shared/messages.ts';
 import { createLookUp } from './lookUp.ts';
 import { realClock } from './clock.ts';
 import { createSettings, type ManagedPolicy } from './settings.ts';
+import * as uploadStore from '../shared/uploadStore.ts';
+import { describeGleanError } from '../glean/userMessages.ts';
+import { announceUploadsChanged } from './uploads/announce.ts';
+import { holdAwake } from './uploads/keepAlive.ts';
+import { createUploadQueue } from './uploads/uploadQueue.ts';
+import { wakeUploadsAt } from './uploads/wakeUp.ts';
 
 async function readPolicy(): Promise<ManagedPolicy> {
   const policy = await browser.storage.managed.get(['server', 'authType']);
@@ -25,9 +31,28 @@ export const settings = createSettings({ local: browser.storage.local, readPolic
 // The worker's global fetch, bound: Chrome throws "Illegal invocation" for an unbound one.
 export const client = createGleanClient({ fetch: fetch.bind(globalThis) });
 
+/** Every request to Glean, lookups and uploads alike, shares one limit on requests at once. */
+const pool = new RequestPool();
+
 export const lookUp = createLookUp({
   connection: settings.connection,
   client,
-  pool: new RequestPool(),
+  pool,
   clock: realClock,
+});
+
+export const uploads = createUploadQueue({
+  store: uploadStore,
+  upload: async (blob, job, signal) => {
+    const conn = await settings.connection();
+    // Sent as the type its bytes say (checked when queued), not the one the browser guessed; slice copies nothing.
+    const image = blob.type === job.contentType ? blob : blob.slice(0, blob.size, job.contentType);
+    return pool.limit((shared) => client.uploadImage(conn, image, job.metadata, { signal: shared }), signal);
+  },
+  describe: (error, willRetry, retryInMs) =>
+    describeGleanError(error, 'upload', { willRetry, ...(retryInMs !== undefined ? { retryInMs } : {}) }),
+  clock: realClock,
+  wakeAt: (at) => wakeUploadsAt(at, () => void uploads.pump()),
+  holdAwake,
+  changed: announceUploadsChanged,
 });

@@ -25,12 +25,18 @@ export interface Extension {
 
 export interface LaunchOptions {
   build?: string;
+  /** An unpacked extension elsewhere (such as a copy from `copyBuild`); wins over `build`. */
+  extensionDir?: string;
   headless?: boolean;
   remoteDebugging?: boolean;
 }
 
-export async function launchExtension({ build = 'chrome-dev', headless = true, remoteDebugging = false }: LaunchOptions = {}): Promise<Extension> {
-  const extensionDir = join(root, 'dist', build);
+export async function launchExtension({
+  build = 'chrome-dev',
+  extensionDir = join(root, 'dist', build),
+  headless = true,
+  remoteDebugging = false,
+}: LaunchOptions = {}): Promise<Extension> {
   const profileDir = await mkdtemp(join(tmpdir(), 'glean-images-profile-'));
   // Without developer mode, runtime.reload() leaves an unpacked extension disabled.
   await mkdir(join(profileDir, 'Default'), { recursive: true });

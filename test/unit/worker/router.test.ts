@@ -19,6 +19,9 @@ function setup() {
     'image/lookUp': async () => {
       throw new Error('boom with secret');
     },
+    'upload/start': answer('upload/start'),
+    'upload/retry': answer('upload/retry'),
+    'upload/remove': answer('upload/remove'),
   };
   const route = createRouter({
     handlers,
@@ -26,7 +29,7 @@ function setup() {
     extensionOrigin: ORIGIN,
     describeError: () => ({ code: 'unexpected', message: 'described' }),
   });
-  return { route, calls };
+  return { route, calls, handlers };
 }
 
 const forged: [string, Sender][] = [
@@ -40,8 +43,8 @@ const forged: [string, Sender][] = [
 describe('message router', () => {
   for (const [who, sender] of forged) {
     test(`refuses every privileged request from ${who}`, async () => {
-      const { route, calls } = setup();
-      for (const type of ['settings/get', 'settings/save', 'settings/removeToken', 'connection/test', 'image/lookUp']) {
+      const { route, calls, handlers } = setup();
+      for (const type of Object.keys(handlers)) {
         const reply = await route({ type, payload: null }, sender);
         assert.deepEqual(reply.ok ? reply : reply.error.code, 'refused', `${type} from ${who}`);
       }

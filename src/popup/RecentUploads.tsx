@@ -1,0 +1,87 @@
+/** "Recent uploads": every job, newest first, with its state in words, its URL, and Retry when it failed. */
+import { useEffect, useState } from 'preact/hooks';
+import { ask } from '../shared/ask.ts';
+import { STATE_WORDS, type UploadJob } from '../shared/uploadJob.ts';
+import { readBlob } from '../shared/uploadStore.ts';
+import { errorText } from '../ui/Messages.tsx';
+import { useJobs } from './useJobs.ts';
+
+function Thumbnail({ job }: { job: UploadJob }) {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let objectUrl: string | null = null;
+    void readBlob(job.id).then((blob) => {
+      if (!blob) return;
+      objectUrl = URL.createObjectURL(blob);
+      setUrl(objectUrl);
+    });
+    return () => objectUrl && URL.revokeObjectURL(objectUrl);
+  }, [job.id]);
+  return url ? <img class="thumb" src={url} alt="" /> : <span class="thumb" aria-hidden="true" />;
+}
+
+function UploadItem({ job }: { job: UploadJob }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const act = (work: () => Promise<unknown>) => () => {
+    setProblem(null);
+    work().catch((error: unknown) => setProblem(errorText(error)));
+  };
+  const copy = act(async () => {
+    if (!job.result) return;
+    await navigator.clipboard.writeText(job.result.url);
+    setCopied(true);
+  });
+  const waiting = job.state === 'queued' && job.lastError;
+  return (
+    <li class={`job ${job.state}`} aria-label={job.fileName}>
+      <Thumbnail job={job} />
+      <div class="job-body">
+        <div class="job-title">
+          <span class="name">{job.fileName}</span>
+          <span class="state">{STATE_WORDS[job.state]}</span>
+        </div>
+        {job.result && (
+          <p class="job-url">
+            <a href={job.result.url} target="_blank" rel="noreferrer">
+              {job.result.url}
+            </a>
+            {job.result.key && <span class="key">Key: {job.result.key}</span>}
+          </p>
+        )}
+        {(job.state === 'failed' || waiting) && <p class="job-error">{job.lastError?.message}</p>}
+        {problem && <p role="alert" class="job-error">{problem}</p>}
+        <div class="job-actions">
+          {job.result && (
+            <button type="button" onClick={copy}>
+              {copied ? 'Copied' : 'Copy URL'}
+            </button>
+          )}
+          {job.state === 'failed' && (
+            <button type="button" onClick={act(() => ask('upload/retry', { jobId: job.id }))}>
+              Retry
+            </button>
+          )}
+          <button type="button" class="link" onClick={act(() => ask('upload/remove', { jobId: job.id }))}>
+            Remove
+          </button>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+export function RecentUploads() {
+  const jobs = useJobs();
+  return (
+    <section class="card" aria-labelledby="uploads-title">
+      <h2 id="uploads-title">Recent uploads</h2>
+      <ul class="jobs" aria-labelledby="uploads-title">
+        {jobs.map((job) => (
+          <UploadItem key={job.id} job={job} />
+        ))}
+      </ul>
+      {jobs.length === 0 && <p class="hint-inline">Nothing uploaded yet.</p>}
+    </section>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * The upload job's states and the only ways it moves between them:
+ *   queued → uploading → uploaded | queued (retry later) | failed;  failed → queued (Retry).
+ * Pure: every transition takes the time and returns a new record.
+ */
+import { toErrorData, type GleanError } from '../../glean/gleanError.ts';
+import { decideRetry, type RetryPolicy } from '../../glean/retryPolicy.ts';
+import type { ImageMetadata } from '../../shared/imageMetadata.ts';
+import type { ReplyError } from '../../shared/messages.ts';
+import { UPLOAD_JOB_VERSION, type UploadJob, type UploadResult } from '../../shared/uploadJob.ts';
+
+export interface NewJob {
+  id: string;
+  metadata: ImageMetadata;
+  fileName: string;
+  contentType: string;
+  size: number;
+  origin: UploadJob['origin'];
+}
+
+export function createJob(input: NewJob, now: number): UploadJob {
+  return {
+    version: UPLOAD_JOB_VERSION,
+    ...input,
+    state: 'queued',
+    attempts: 0,
+    nextAttemptAt: now,
+    startedAt: now,
+    lastError: null,
+    result: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function startAttempt(job: UploadJob, now: number): UploadJob {
+  return { ...job, state: 'uploading', attempts: job.attempts + 1, nextAttemptAt: null, updatedAt: now };
+}
+
+export function succeed(job: UploadJob, result: UploadResult, now: number): UploadJob {
+  return { ...job, state: 'uploaded', result, lastError: null, nextAttemptAt: null, updatedAt: now };
+}
+
+/** A failed attempt: queued again after the policy's wait, or failed for good with its reason. */
+export function attemptFailed(
+  job: UploadJob,
+  error: GleanError,
+  describe: (error: GleanError, willRetry: boolean, retryInMs?: number) => string,
+  policy: RetryPolicy,
+  now: number,
+  random: () => number,
+): UploadJob {
+  const decision = decideRetry(policy, { attempt: job.attempts, elapsedMs: now - job.startedAt, error }, random);
+  const data = toErrorData(error);
+  const lastError = (message: string): ReplyError => ({
+    code: data.code,
+    message,
+    ...(data.status !== undefined ? { status: data.status } : {}),
+  });
+  if (decision.retry) {
+    return {
+      ...job,
+      state: 'queued',
+      nextAttemptAt: now + decision.delayMs,
+      lastError: lastError(describe(error, true, decision.delayMs)),
+      updatedAt: now,
+    };
+  }
+  return { ...job, state: 'failed', nextAttemptAt: null, lastError: lastError(describe(error, false)), updatedAt: now };
+}
+
+/** A job that cannot even be tried (its bytes are gone, Glean is not set up): failed, with Retry. */
+export function failNow(job: UploadJob, error: ReplyError, now: number): UploadJob {
+  return { ...job, state: 'failed', nextAttemptAt: null, lastError: error, updatedAt: now };
+}
+
+/** The person pressed Retry: a fresh run of attempts with a fresh budget. */
+export function retryJob(job: UploadJob, now: number): UploadJob {
+  return { ...job, state: 'queued', attempts: 0, nextAttemptAt: now, startedAt: now, lastError: null, updatedAt: now };
+}
+
+/** An attempt the worker was stopped in the middle of did not finish: try it again now. */
+export function interrupted(job: UploadJob, now: number): UploadJob {
+  return { ...job, state: 'queued', nextAttemptAt: now, updatedAt: now };
+}
+
+export const isUnfinished = (job: UploadJob): boolean => job.state === 'queued' || job.state === 'uploading';
+
+/** Jobs to start now, oldest first, leaving room for at most `slots` uploads at once. */
+export function dueJobs(jobs: readonly UploadJob[], now: number, slots: number): UploadJob[] {
+  return jobs
+    .filter((job) => job.state === 'queued' && (job.nextAttemptAt ?? Infinity) <= now)
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .slice(0, Math.max(0, slots));
+}
+
+/** When the earliest waiting job is due, or null when none waits. */
+export function nextWakeUp(jobs: readonly UploadJob[]): number | null {
+  const times = jobs.filter((job) => job.state === 'queued' && job.nextAttemptAt !== null).map((job) => job.nextAttemptAt as number);
+  return times.length ? Math.min(...times) : null;
+}
+
+export const HISTORY_LIMIT = 100;
+
+/** Finished jobs beyond the newest HISTORY_LIMIT: pruned with their bytes. Unfinished jobs are never pruned. */
+export function jobsToPrune(jobs: readonly UploadJob[]): UploadJob[] {
+  const newestFirst = [...jobs].sort((a, b) => b.createdAt - a.createdAt);
+  return newestFirst.slice(HISTORY_LIMIT).filter((job) => !isUnfinished(job));
+}

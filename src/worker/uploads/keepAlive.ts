@@ -1,0 +1,21 @@
+/**
+ * Chrome stops a service worker after 30 s without extension events, even mid-fetch. Since Chrome 110
+ * any extension API call resets that timer, so a cheap call every 20 s keeps a long upload alive
+ * (https://developer.chrome.com/docs/extensions/develop/concepts/service-workers/lifecycle#keep_a_service_worker_alive).
+ * Firefox's event page has the same idle timeout and the same remedy.
+ */
+import browser from 'webextension-polyfill';
+
+const PING_EVERY_MS = 20_000;
+let holders = 0;
+let timer: ReturnType<typeof setInterval> | undefined;
+
+export function holdAwake(): () => void {
+  if (holders++ === 0) timer = setInterval(() => void browser.runtime.getPlatformInfo(), PING_EVERY_MS);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--holders === 0) clearInterval(timer);
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * Lookups from the popup against the sandbox's faults: what is retried and how often, how long the
+ * waits between tries are (measured from the sandbox's arrival times), and what the person is told.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { startSandbox, type Fault, type RecordedRequest, type Sandbox } from '../../sandbox/server.ts';
+import { DEFAULT_TIMEOUTS } from '../../src/glean/client.ts';
+import { LOOKUP_RETRY } from '../../src/glean/retryPolicy.ts';
+import { launchExtension, type Extension } from '../harness/chromium.ts';
+import { clearSettings, saveSettings } from '../harness/configure.ts';
+import { requestsFrom } from '../harness/requests.ts';
+
+/** Scheduling and local round trips on a busy two-core machine; the waits themselves are exact. */
+const SLACK_MS = 1_000;
+const { initialDelayMs, multiplier, jitterMs } = LOOKUP_RETRY;
+/** The backoff before retry n (1-based), jitter included, as [earliest, latest]. */
+const backoff = (n: number): [number, number] => {
+  const base = initialDelayMs * multiplier ** (n - 1);
+  return [base, base + jitterMs];
+};
+
+let sandbox: Sandbox;
+let extension: Extension;
+const pages: Page[] = [];
+/** Each successful lookup asks for another sample, so no test can be answered by an earlier one's image. */
+let nextSample = 0;
+
+before(async () => {
+  sandbox = await startSandbox({ port: 0 });
+  extension = await launchExtension();
+});
+after(async () => {
+  await extension?.close();
+  await sandbox?.close();
+});
+beforeEach(async () => {
+  sandbox.clearFaults();
+  await clearSettings(extension);
+});
+afterEach(async () => {
+  // Closing the popup also aborts whatever lookup it still had running.
+  await Promise.all(pages.splice(0).map((page) => page.close()));
+});
+
+function sampleKey(): string {
+  const sample = sandbox.samples[nextSample++ % sandbox.samples.length];
+  assert.ok(sample);
+  return sample.key;
+}
+
+/** Opens the popup, points the extension at the sandbox and looks `key` up. */
+async function lookUp(key: string): Promise<{ popup: Page; form: Locator }> {
+  const popup = await extension.openPage('popup.html');
+  pages.push(popup);
+  await saveSettings(popup, { instance: sandbox.url, token: sandbox.token });
+  const form = popup.getByRole('form', { name: 'Look up image' });
+  await form.getByRole('textbox', { name: 'Key' }).fill(key);
+  await form.getByRole('button', { name: 'Look up' }).click();
+  return { popup, form };
+}
+
+type Outcome = { image: true } | { alert: string };
+
+/** Waits for the lookup to end (an image or an error) and says which. */
+async function outcomeOf(form: Locator, timeout = 10_000): Promise<Outcome> {
+  const image = form.getByRole('img', { name: /^Glean image/ });
+  const alert = form.getByRole('alert').filter({ hasText: /\S/ });
+  await image.or(alert).waitFor({ timeout });
+  if (await image.isVisible()) {
+    await form.getByRole('status').filter({ hasText: 'from Glean' }).waitFor();
+    return { image: true };
+  }
+  return { alert: await alert.innerText() };
+}
+
+function gaps(requests: readonly RecordedRequest[]): number[] {
+  return requests.slice(1).map((request, i) => request.at - (requests[i] as RecordedRequest).at);
+}
+
+function assertWithin(actual: number, [earliest, latest]: [number, number], what: string): void {
+  assert.ok(actual >= earliest - 5 && actual <= latest + SLACK_MS, `${what}: ${actual} ms, expected ${earliest}-${latest} ms (+${SLACK_MS} ms slack)`);
+}
+
+interface FaultRow {
+  name: string;
+  faults: Fault[];
+  /** Requests the lookup makes in all. */
+  requests: number;
+  /** `image`, or a fragment of the alert. */
+  shows: 'image' | string;
+  /** [earliest, latest] wait before each retry, when it is the policy's own backoff. */
+  waits?: Array<[number, number]>;
+  /** Look up a key the sandbox does not have, instead of a sample. */
+  missingKey?: boolean;
+}
+
+const ROWS: FaultRow[] = [
+  { name: '503 twice, then the image', faults: [{ status: 503, times: 2 }], requests: 3, shows: 'image', waits: [backoff(1), backoff(2)] },
+  { name: '408, then the image', faults: [{ status: 408 }], requests: 2, shows: 'image', waits: [backoff(1)] },
+  { name: '500 then 504, then the image', faults: [{ status: 500 }, { status: 504 }], requests: 3, shows: 'image' },
+  { name: 'a connection reset, then the image', faults: [{ reset: true }], requests: 2, shows: 'image', waits: [backoff(1)] },
+  {
+    name: '502 on every try',
+    faults: [{ status: 502, times: 3 }],
+    requests: 3,
+    shows: 'Glean had a problem answering (HTTP 502). Try again later.',
+  },
+  {
+    name: 'a connection reset on every try',
+    faults: [{ reset: true, times: 3 }],
+    requests: 3,
+    shows: 'Glean could not be reached. Check your network connection and the instance in Options. Try again later.',
+  },
+  {
+    name: '429 without Retry-After on every try',
+    faults: [{ status: 429, times: 3 }],
+    requests: 3,
+    shows: 'Glean is rate limiting requests. Try again later.',
+  },
+  {
+    name: '429 asking for a wait beyond the popup budget',
+    faults: [{ status: 429, retryAfter: '30' }],
+    requests: 1,
+    shows: 'Glean is rate limiting requests. Try again in 30 s.',
+  },
+  { name: '400', faults: [{ status: 400 }], requests: 1, shows: 'Glean refused this lookup as invalid (400).' },
+  { name: '401', faults: [{ status: 401, body: 'unauthorized' }], requests: 1, shows: 'Glean rejected the API token. Check it in Options.' },
+  {
+    name: '403 (with an error page that echoes the request)',
+    faults: [{ status: 403, body: '<h1>Forbidden</h1><pre>Authorization: Bearer TOKEN</pre>', contentType: 'text/html' }],
+    requests: 1,
+    shows: 'The API token may lack the permission or scope for images',
+  },
+  { name: '404 (a key Glean does not have)', faults: [], missingKey: true, requests: 1, shows: 'Glean has no image for this key or these details.' },
+];
+
+for (const row of ROWS) {
+  test(`lookup: ${row.name} → ${row.requests} request(s), ${row.shows === 'image' ? 'the image' : 'an alert'}`, async () => {
+    for (const fault of row.faults) {
+      sandbox.fault('body' in fault && fault.body ? { ...fault, body: fault.body.replace('TOKEN', sandbox.token) } : fault);
+    }
+    const requests = requestsFrom(sandbox);
+    const key = row.missingKey ? `no-such-image-${crypto.randomUUID()}` : sampleKey();
+    const { popup, form } = await lookUp(key);
+
+    const outcome = await outcomeOf(form);
+    if (row.shows === 'image') assert.deepEqual(outcome, { image: true });
+    else assert.ok('alert' in outcome && outcome.alert.includes(row.shows), `the popup shows ${JSON.stringify(outcome)}`);
+
+    const seen = requests.all();
+    assert.equal(seen.length, row.requests, `requests: ${JSON.stringify(seen.map((r) => r.status))}`);
+    for (const request of seen) {
+      assert.deepEqual(request.query, { key });
+      assert.equal(request.headers.authorization, `Bearer ${sandbox.token}`);
+    }
+    row.waits?.forEach((window, i) => assertWithin(gaps(seen)[i] ?? NaN, window, `wait before retry ${i + 1}`));
+    assert.ok(!(await popup.content()).includes(sandbox.token), 'the token never reaches the popup');
+  });
+}
+
+interface RetryAfterRow {
+  name: string;
+  /** The fault, and the earliest time (Date.now()) the retry may arrive given the first try's arrival. */
+  fault(): { fault: Fault; earliest: (firstAt: number) => number };
+}
+
+const RETRY_AFTER_ROWS: RetryAfterRow[] = [
+  { name: 'Retry-After in seconds', fault: () => ({ fault: { status: 429, retryAfter: '2' }, earliest: (at) => at + 2_000 }) },
+  {
+    name: 'Retry-After as an HTTP date',
+    fault: () => {
+      // A whole second, since HTTP dates have no fractions; 1.5-2.5 s ahead, well within the budget.
+      const date = Math.ceil((Date.now() + 1_500) / 1_000) * 1_000;
+      return { fault: { status: 429, retryAfter: new Date(date).toUTCString() }, earliest: () => date };
+    },
+  },
+  { name: 'retry-after-ms', fault: () => ({ fault: { status: 429, retryAfterMs: 1_200 }, earliest: (at) => at + 1_200 }) },
+];
+
+for (const row of RETRY_AFTER_ROWS) {
+  test(`lookup: 429 with ${row.name} → waits as asked, then the image`, async () => {
+    const { fault, earliest } = row.fault();
+    sandbox.fault(fault);
+    const requests = requestsFrom(sandbox);
+    const { form } = await lookUp(sampleKey());
+
+    assert.deepEqual(await outcomeOf(form), { image: true });
+    const [first, second, ...more] = requests.all();
+    assert.ok(first && second, 'two requests');
+    assert.deepEqual(more, []);
+    assert.equal(first.status, 429);
+    assert.equal(second.status, 200);
+    const from = earliest(first.at);
+    // Retry-After replaces the backoff (no jitter is added), so the retry comes just after the time asked.
+    assertWithin(second.at - first.at, [from - first.at, from - first.at], 'wait before the retry');
+  });
+}
+
+test('lookup: no answer at all → the per-try timeout, then "took too long", 1 request', async () => {
+  sandbox.fault({ hang: true });
+  const requests = requestsFrom(sandbox);
+  const started = Date.now();
+  const { form } = await lookUp(sampleKey());
+
+  // The timeout is longer than the retry budget, so a hung lookup is reported, never retried.
+  assert.ok(DEFAULT_TIMEOUTS.lookupMs > LOOKUP_RETRY.budgetMs);
+  const outcome = await outcomeOf(form, DEFAULT_TIMEOUTS.lookupMs + 10_000);
+  assert.deepEqual(outcome, { alert: 'Glean took too long to answer. Try again later.' });
+  assertWithin(Date.now() - started, [DEFAULT_TIMEOUTS.lookupMs, DEFAULT_TIMEOUTS.lookupMs], 'time to the message');
+  assert.deepEqual(requests.all().map((r) => r.status), ['hang']);
+});

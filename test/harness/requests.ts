@@ -1,0 +1,26 @@
+/** A test's own view of the sandbox's request log: only what arrived after it began. */
+import { API_PREFIX } from '../../sandbox/recorder.ts';
+import type { RecordedRequest, Sandbox, SandboxOperation } from '../../sandbox/server.ts';
+
+export interface RequestsSince {
+  /** The API requests recorded since the mark, in order. */
+  all(): RecordedRequest[];
+  /** Resolves with them once there are at least `count`. */
+  waitFor(count: number, options?: { operation?: SandboxOperation; timeoutMs?: number }): Promise<RecordedRequest[]>;
+}
+
+/** Marks the sandbox's log now; the sandbox is shared by a file's tests, and this keeps them apart. */
+export function requestsFrom(sandbox: Sandbox): RequestsSince {
+  const isApi = (request: RecordedRequest): boolean => request.path.startsWith(API_PREFIX);
+  const start = sandbox.requests.length;
+  const all = (): RecordedRequest[] => sandbox.requests.slice(start).filter(isApi);
+  return {
+    all,
+    async waitFor(count, options = {}) {
+      const before = sandbox.requests.slice(0, start).filter(isApi);
+      const earlier = options.operation === undefined ? before.length : before.filter((r) => r.operation === options.operation).length;
+      await sandbox.waitForRequests(earlier + count, options);
+      return all().filter((r) => options.operation === undefined || r.operation === options.operation);
+    },
+  };
+}
