@@ -10,7 +10,7 @@ import { DEFAULT_TIMEOUTS } from '../../src/glean/client.ts';
 import { LOOKUP_RETRY } from '../../src/glean/retryPolicy.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
 import { clearSettings, saveSettings } from '../harness/configure.ts';
-import { requestsFrom } from '../harness/requests.ts';
+import { dropConnections, requestsFrom } from '../harness/requests.ts';
 
 /** Scheduling and local round trips on a busy two-core machine; the waits themselves are exact. */
 const SLACK_MS = 1_000;
@@ -57,6 +57,7 @@ async function lookUp(key: string): Promise<{ popup: Page; form: Locator }> {
   await saveSettings(popup, { instance: sandbox.url, token: sandbox.token });
   const form = popup.getByRole('form', { name: 'Look up image' });
   await form.getByRole('textbox', { name: 'Key' }).fill(key);
+  await dropConnections(sandbox);
   await form.getByRole('button', { name: 'Look up' }).click();
   return { popup, form };
 }
@@ -167,7 +168,7 @@ interface RetryAfterRow {
 }
 
 const RETRY_AFTER_ROWS: RetryAfterRow[] = [
-  { name: 'Retry-After in seconds', fault: () => ({ fault: { status: 429, retryAfter: '2' }, earliest: (at) => at + 2_000 }) },
+  { name: 'Retry-After in seconds', fault: () => ({ fault: { status: 429, retryAfter: '1' }, earliest: (at) => at + 1_000 }) },
   {
     name: 'Retry-After as an HTTP date',
     fault: () => {

@@ -24,3 +24,15 @@ export function requestsFrom(sandbox: Sandbox): RequestsSince {
     },
   };
 }
+
+/**
+ * Closes every connection the sandbox has open, so the browser's next request opens a new one.
+ * Chromium itself resends a request, unseen by the page, when a reused keep-alive connection is
+ * reset or answers 408 (it takes either for the server having dropped an idle connection: see
+ * HttpNetworkTransaction::DoReadHeadersComplete and ShouldResendRequest in net/http/). A fault test
+ * that wants the extension, not the browser, to see the fault must start on a fresh connection.
+ */
+export async function dropConnections(sandbox: Sandbox): Promise<void> {
+  await sandbox.goOffline();
+  await sandbox.goOnline();
+}
