@@ -3,6 +3,38 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Only src/worker/settings.ts may name the storage key that holds the API token. */
+const TOKEN_RULES = [
+  {
+    selector: "Literal[value='gleanApiToken']",
+    message: 'Only src/worker/settings.ts may read or write the API token.',
+  },
+];
+
+/** Only the Glean client sends the Authorization header. */
+const AUTHORIZATION_RULES = [
+  {
+    selector: 'Property > Literal.key[value=/^authorization$/i], Property > Identifier.key[name=/^authorization$/i]',
+    message: 'Only src/glean/client.ts may set an Authorization header.',
+  },
+  {
+    selector: "CallExpression[callee.property.name=/^(set|append)$/] > Literal:first-child[value=/^authorization$/i]",
+    message: 'Only src/glean/client.ts may set an Authorization header.',
+  },
+];
+
+/**
+ * Network calls outside the Glean client must never carry credentials: each must say
+ * `credentials: 'omit'` (or fetch a data: or blob: URL, listed by file), so a cookie or token never
+ * rides along to a page's image server.
+ */
+const FETCH_RULES = [
+  {
+    selector: "CallExpression[callee.name='fetch']:not(:has(Property[key.name='credentials'][value.value='omit']))",
+    message: "Only src/glean/client.ts talks to Glean; any other fetch must pass credentials: 'omit'.",
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'artifacts/', '.scratch/'] },
   js.configs.recommended,
@@ -20,5 +52,27 @@ export default tseslint.config(
   {
     files: ['test/**', 'scripts/**', 'sandbox/**', 'bench/**'],
     rules: { 'no-console': 'off' },
+  },
+  // House rules: token custody and one browser API, written as lint rules so a review cannot miss them.
+  {
+    files: ['src/**'],
+    ignores: ['src/worker/settings.ts', 'src/glean/client.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', ...TOKEN_RULES, ...FETCH_RULES, ...AUTHORIZATION_RULES],
+    },
+  },
+  {
+    files: ['src/glean/client.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...TOKEN_RULES] },
+  },
+  {
+    files: ['src/worker/settings.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...FETCH_RULES, ...AUTHORIZATION_RULES] },
+  },
+  {
+    files: ['src/**'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'chrome', message: 'Use `browser` from webextension-polyfill: one API for Chrome and Firefox.' }],
+    },
   },
 );

@@ -6,6 +6,7 @@ import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
 import { requestServerAccess } from './serverAccess.ts';
+import { CacheSection } from './CacheSection.tsx';
 
 export function OptionsPage() {
   const [saved, setSaved] = useState<SettingsView | null>(null);
@@ -15,7 +16,8 @@ export function OptionsPage() {
   const [authType, setAuthType] = useState<AuthType>('');
   const [defaults, setDefaults] = useState<ImageMetadata>({});
   const [notice, setNotice] = useState<Notice | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Busy until the saved settings arrive: Save before then would store the still empty form over them.
+  const [busy, setBusy] = useState(true);
 
   const show = (view: SettingsView) => {
     setSaved(view);
@@ -26,7 +28,9 @@ export function OptionsPage() {
   };
 
   useEffect(() => {
-    ask('settings/get', null).then(show, (error) => setNotice({ kind: 'alert', text: errorText(error) }));
+    ask('settings/get', null)
+      .then(show, (error) => setNotice({ kind: 'alert', text: errorText(error) }))
+      .finally(() => setBusy(false));
   }, []);
 
   const run = async (work: () => Promise<Notice>) => {
@@ -78,7 +82,9 @@ export function OptionsPage() {
   return (
     <main class="options">
       <h1>Glean Images</h1>
-      <form onSubmit={onSave} aria-label="Connection">
+      {/* noValidate: the browser's own check of the email field would block Save with a tooltip instead of
+          our message in role="alert"; the worker validates every field anyway. */}
+      <form onSubmit={onSave} aria-label="Connection" noValidate>
         <label class="field">
           <span>Glean instance</span>
           <input
@@ -150,6 +156,7 @@ export function OptionsPage() {
         </div>
         <NoticeLine notice={notice} />
       </form>
+      <CacheSection />
     </main>
   );
 }

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
 import type { ImageMetadata, ImageQuery } from '../shared/imageMetadata.ts';
 import type { LookUpResult } from '../shared/messages.ts';
-import { readImage } from '../shared/imageStore.ts';
+import { findCachedImage, readCachedImage, type CachedImage } from '../shared/cacheReader.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
 import { rememberDraft, type Drafts } from './drafts.ts';
@@ -33,11 +33,24 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
 
   useEffect(() => () => shown && URL.revokeObjectURL(shown.url), [shown]);
 
-  const show = async (result: LookUpResult, query: ImageQuery) => {
-    const stored = await readImage(result.imageId);
-    if (!stored) throw new Error('The image vanished from the cache before it could be shown. Look it up again.');
-    setShown({ url: URL.createObjectURL(stored.blob), name: describeQuery(query), contentType: result.contentType, size: result.size });
-    setNotice({ kind: 'status', text: result.source === 'cache' ? 'from cache' : 'from Glean' });
+  const tell = (source: LookUpResult['source']) => setNotice({ kind: 'status', text: source === 'cache' ? 'from cache' : 'from Glean' });
+
+  const show = (image: CachedImage, query: ImageQuery, source: LookUpResult['source']) => {
+    const { contentType, size } = image.entry;
+    setShown({ url: URL.createObjectURL(image.blob), name: describeQuery(query), contentType, size });
+    tell(source);
+  };
+
+  /**
+   * The worker's answer, after a cache hit may already be showing: a changed image (or the full-size
+   * original of a thumbnail) replaces it; an unchanged one stays, and the status says Glean confirmed it.
+   */
+  const refresh = async (result: LookUpResult, query: ImageQuery, hit: CachedImage | undefined) => {
+    const image = await readCachedImage(result.imageId);
+    if (!image) throw new Error('The image vanished from the cache before it could be shown. Look it up again.');
+    const upgraded = hit?.isThumbnail === true && !image.isThumbnail;
+    if (hit?.entry.digest === image.entry.digest && !upgraded) tell(result.source);
+    else show(image, query, result.source);
   };
 
   const onSubmit = async (event: Event) => {
@@ -49,8 +62,11 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
     }
     setBusy(true);
     setNotice({ kind: 'status', text: 'Looking up…' });
+    // A hit shows before any message round trip; the lookup then refreshes it from Glean when online.
+    const hit = await findCachedImage(query).catch(() => undefined);
+    if (hit) show(hit, query, 'cache');
     try {
-      await show(await ask('image/lookUp', { query, session }), query);
+      await refresh(await ask('image/lookUp', { query, session }), query, hit);
     } catch (error) {
       setShown(null);
       setNotice({ kind: 'alert', text: errorText(error) });
@@ -68,6 +84,8 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
           type="text"
           name="key"
           value={key}
+          // The popup opens to be typed into: the first field is ready without a click.
+          autoFocus
           autoComplete="off"
           spellcheck={false}
           onInput={(event) => {

@@ -6,6 +6,14 @@ import { UploadForm } from './UploadForm.tsx';
 export function Popup({ drafts }: { drafts: Drafts }) {
   return (
     <main class="popup">
+      <header class="bar">
+        <h1>
+          <img src="icons/icon-32.png" alt="" width="20" height="20" /> Glean Images
+        </h1>
+        <a href="options.html" target="_blank" rel="noreferrer">
+          Options
+        </a>
+      </header>
       <LookUpForm draft={drafts.lookUp} />
       <UploadForm draft={drafts.upload} />
       <RecentUploads />

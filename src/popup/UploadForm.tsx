@@ -4,12 +4,14 @@ import { ask } from '../shared/ask.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { checkImageFile } from '../shared/imageSniff.ts';
 import { checkMetadata } from '../shared/metadataCheck.ts';
+import { forgetPendingImage } from '../shared/pendingImage.ts';
 import { writeBlob } from '../shared/uploadStore.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
 import { rememberDraft, type Drafts } from './drafts.ts';
 import { formatBytes } from './ImageResult.tsx';
 import { useImageFromPage } from './useImageFromPage.ts';
+import { usePendingImage } from './usePendingImage.ts';
 
 interface Selected {
   file: File;
@@ -38,6 +40,7 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
     setNotice({ kind: 'status', text: `${file.name || 'Pasted image'} selected (${formatBytes(file.size)}).` });
   }, []);
   useImageFromPage(select);
+  usePendingImage(select);
 
   const onMetadata = (value: ImageMetadata) => {
     setMetadata(value);
@@ -61,6 +64,8 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
       // The bytes go to IndexedDB, typed by what they are; only the id goes to the worker.
       await writeBlob(jobId, selected.file.slice(0, selected.file.size, selected.contentType));
       await ask('upload/start', { jobId, metadata: fields.metadata, fileName: selected.file.name || 'pasted image' });
+      // A right-clicked image stays selected until it is uploaded (or another one is uploaded instead).
+      void forgetPendingImage();
       setSelected(null);
       if (fileInput.current) fileInput.current.value = '';
       setNotice({ kind: 'status', text: 'Upload started. It goes on even if you close this window.' });

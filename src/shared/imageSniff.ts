@@ -39,8 +39,10 @@ export type ImageCheck = { ok: true; contentType: string } | { ok: false; messag
 export async function checkImageFile(file: Blob, maxBytes = DEFAULT_MAX_UPLOAD_BYTES): Promise<ImageCheck> {
   if (file.size === 0) return { ok: false, message: 'That file is empty. Choose the image file again.' };
   if (file.size > maxBytes) {
-    const limit = Math.round(maxBytes / 1024 / 1024);
-    return { ok: false, message: `That file is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is ${limit} MB. Choose a smaller image.` };
+    const limit = +(maxBytes / 1024 / 1024).toFixed(1);
+    // Rounded up, so a file just over the limit never reads as "20.0 MB; the limit is 20 MB".
+    const size = (Math.ceil((file.size / 1024 / 1024) * 10) / 10).toFixed(1);
+    return { ok: false, message: `That file is ${size} MB; the limit is ${limit} MB. Choose a smaller image.` };
   }
   let head: Uint8Array;
   try {

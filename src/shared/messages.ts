@@ -39,11 +39,18 @@ export interface ConnectionReport {
 }
 
 export interface LookUpResult {
-  /** Where the image's Blob waits in the image store (see src/shared/imageStore.ts). */
+  /** The image cache entry whose Blobs the page reads (see src/shared/cacheReader.ts). */
   imageId: string;
   contentType: string;
   size: number;
   source: 'glean' | 'cache';
+}
+
+/** What the image cache holds, for the options page. */
+export interface CacheStats {
+  entries: number;
+  bytes: number;
+  budgetBytes: number;
 }
 
 export interface Protocol {
@@ -53,6 +60,9 @@ export interface Protocol {
   'connection/test': { payload: null; answer: ConnectionReport };
   /** `session` ties the lookup to the page's port: when the popup closes, the lookup is aborted. */
   'image/lookUp': { payload: { query: ImageQuery; session: string }; answer: LookUpResult };
+  'cache/stats': { payload: null; answer: CacheStats };
+  'cache/clear': { payload: null; answer: CacheStats };
+  'cache/setBudget': { payload: { megabytes: number }; answer: CacheStats };
   /** The page has put the file's Blob in the upload store under `jobId`; the worker takes it from there. */
   'upload/start': { payload: { jobId: string; metadata: ImageMetadata; fileName: string }; answer: UploadJob };
   'upload/retry': { payload: { jobId: string }; answer: UploadJob | null };
@@ -68,8 +78,8 @@ export interface Request<K extends RequestType = RequestType> {
   payload: PayloadOf<K>;
 }
 
-/** Glean's own failures, plus the extension's: bad input, a refused sender or permission, a bug. */
-export type ErrorCode = GleanErrorCode | 'invalid-input' | 'refused' | 'unexpected';
+/** Glean's own failures, plus the extension's: bad input, a refused sender or permission, a full disk, a bug. */
+export type ErrorCode = GleanErrorCode | 'invalid-input' | 'refused' | 'storage-full' | 'unexpected';
 
 export interface ReplyError {
   code: ErrorCode;

@@ -4,6 +4,7 @@
  */
 import type { GleanClient, GleanConnection } from '../glean/client.ts';
 import { GleanError } from '../glean/gleanError.ts';
+import { describeGleanError } from '../glean/userMessages.ts';
 import type { ConnectionReport } from '../shared/messages.ts';
 
 export async function testConnection(connection: () => Promise<GleanConnection>, client: GleanClient): Promise<ConnectionReport> {
@@ -43,6 +44,11 @@ export async function testConnection(connection: () => Promise<GleanConnection>,
           message: `Could not reach ${host}. Check the instance name and your network or VPN, then try again.`,
         };
       default:
+        // Glean was reached but could not say yes: a 5xx or 429 passes by itself and a sign-in page
+        // means the instance or token is wrong, so say which instead of doubting the instance name.
+        if (error.retryable || error.code === 'bad-response') {
+          return { verdict: 'unexpected', message: describeGleanError(error, 'test'), ...(status ? { status } : {}) };
+        }
         return {
           verdict: 'unexpected',
           message: `${host} answered unexpectedly${status ? ` (${status})` : ''}. Check the instance name.`,

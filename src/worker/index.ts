@@ -6,9 +6,14 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { testConnection } from './connectionTest.ts';
 import { describeError } from './describeError.ts';
+import { createImageMenuListener } from './contextMenu/imageMenuClicked.ts';
+import { createMenuItems } from './contextMenu/menuItems.ts';
+import { onNotificationClicked } from './contextMenu/notify.ts';
 import { createRouter } from './router.ts';
-import { client, lookUp, settings, uploads } from './services.ts';
+import { cache, client, lookUp, settings, uploads } from './services.ts';
+import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
+import { showUnfinishedCount } from './uploads/badge.ts';
 import { startUpload } from './uploads/startUpload.ts';
 import { UPLOAD_ALARM } from './uploads/wakeUp.ts';
 
@@ -18,10 +23,13 @@ const route = createRouter({
   describeError,
   handlers: {
     'settings/get': () => settings.view(),
-    'settings/save': (input) => settings.save(input),
-    'settings/removeToken': () => settings.removeToken(),
+    'settings/save': (input) => settings.save(input).then(cache.afterSettingsChange),
+    'settings/removeToken': () => settings.removeToken().then(cache.afterSettingsChange),
     'connection/test': () => testConnection(settings.connection, client),
     'image/lookUp': ({ query, session }) => lookUp(query, sessionSignal(session)),
+    'cache/stats': () => cache.stats(),
+    'cache/clear': () => cache.clear(),
+    'cache/setBudget': ({ megabytes }) => cache.setBudget(megabytes),
     'upload/start': (request) => startUpload(uploads, request),
     'upload/retry': async ({ jobId }) => (await uploads.retry(jobId)) ?? null,
     'upload/remove': async ({ jobId }) => {
@@ -35,7 +43,23 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 browser.runtime.onConnect.addListener(onSessionPort);
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === UPLOAD_ALARM) void uploads.pump();
+  if (alarm.name === CACHE_SWEEP_ALARM) void cache.sweep();
 });
+browser.runtime.onInstalled.addListener(() => void cache.scheduleSweep());
+browser.runtime.onStartup.addListener(() => void cache.scheduleSweep());
+// An administrator's policy may change the server: the cache follows it as it follows saved settings.
+browser.storage.onChanged.addListener((_changes, area) => {
+  if (area === 'managed') void cache.followSettings();
+});
+
+browser.runtime.onInstalled.addListener(() => void createMenuItems());
+browser.contextMenus.onClicked.addListener(
+  createImageMenuListener({ uploadDefaults: async () => (await settings.view()).defaults, uploads }),
+);
+browser.notifications.onClicked.addListener((id) => void onNotificationClicked(id));
+
+// The badge is the browser's, not stored: a browser start shows it empty until it is recounted.
+void showUnfinishedCount();
 
 // Whatever woke the worker (install, browser start, a message, an alarm), unfinished uploads resume.
 void uploads.pump();

@@ -1,13 +1,17 @@
 /**
  * Looking an image up: the connection from settings, one shared request per identical lookup, the
- * lookup retry policy, and the bytes left in the image store for the page to read by id.
+ * lookup retry policy, and the image filed in the cache for the page to read by id. When Glean cannot
+ * be reached, the cached copy answers instead; when Glean says the image is gone, so is the copy.
  */
-import type { GleanClient, GleanConnection } from '../glean/client.ts';
+import type { FetchedImage, GleanClient, GleanConnection } from '../glean/client.ts';
 import { LOOKUP_RETRY, retrying } from '../glean/retryPolicy.ts';
+import { GleanError } from '../glean/gleanError.ts';
 import type { RequestPool } from '../glean/sharedRequests.ts';
+import { entryId, queryKey } from '../shared/cacheEntry.ts';
 import type { ImageQuery } from '../shared/imageMetadata.ts';
 import type { LookUpResult } from '../shared/messages.ts';
-import { writeImage } from '../shared/imageStore.ts';
+import type { ImageCache } from './cache/imageCache.ts';
+import type { KeepImage } from './cache/keepImage.ts';
 import { partitionOf } from './partition.ts';
 import type { Clock } from './clock.ts';
 
@@ -16,26 +20,31 @@ export interface LookUpDeps {
   client: GleanClient;
   pool: RequestPool;
   clock: Clock;
+  cache: ImageCache;
+  keepImage: KeepImage;
 }
 
-/** One canonical string per image: the same lookup typed twice shares a request and a cache entry. */
-export function queryKey(query: ImageQuery): string {
-  if ('key' in query) return `key=${query.key}`;
-  const { type = '', id = '', ds = '', cid = '' } = query.metadata;
-  return new URLSearchParams({ type, id: id.trim(), ds: ds.trim(), cid: cid.trim() }).toString();
-}
-
-export function createLookUp({ connection, client, pool, clock }: LookUpDeps) {
+export function createLookUp({ connection, client, pool, clock, cache, keepImage }: LookUpDeps) {
   return async function lookUp(query: ImageQuery, signal: AbortSignal): Promise<LookUpResult> {
     const conn = await connection();
-    const key = `${conn.baseUrl} ${queryKey(query)}`;
-    const image = await retrying(
-      LOOKUP_RETRY,
-      () => pool.run(key, (shared) => client.getImage(conn, query, { signal: shared }), signal),
-      { ...clock, signal },
-    );
-    const imageId = `${await partitionOf(conn)}:${queryKey(query)}`;
-    await writeImage(imageId, { blob: image.blob, contentType: image.contentType, size: image.size, storedAt: clock.now() });
-    return { imageId, contentType: image.contentType, size: image.size, source: 'glean' };
+    const partition = await partitionOf(conn);
+    await cache.usePartition(partition);
+    const key = queryKey(query);
+    let image: FetchedImage;
+    try {
+      image = await retrying(
+        LOOKUP_RETRY,
+        () => pool.run(`${conn.baseUrl} ${key}`, (shared) => client.getImage(conn, query, { signal: shared }), signal),
+        { ...clock, signal },
+      );
+    } catch (error) {
+      if (!(error instanceof GleanError)) throw error;
+      if (error.code === 'not-found') await cache.forget(partition, [key]);
+      const cached = error.retryable ? await cache.use(partition, key) : undefined;
+      if (cached) return { imageId: cached.id, contentType: cached.contentType, size: cached.size, source: 'cache' };
+      throw error;
+    }
+    await keepImage(partition, [key], { blob: image.blob, contentType: image.contentType, keepOriginal: true });
+    return { imageId: entryId(partition, key), contentType: image.contentType, size: image.size, source: 'glean' };
   };
 }

@@ -7,11 +7,14 @@ import { createGleanClient } from '../glean/client.ts';
 import { RequestPool } from '../glean/sharedRequests.ts';
 import type { AuthType } from '../shared/messages.ts';
 import { createLookUp } from './lookUp.ts';
+import { createCacheServices } from './cache/cacheServices.ts';
 import { realClock } from './clock.ts';
 import { createSettings, type ManagedPolicy } from './settings.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
 import { announceUploadsChanged } from './uploads/announce.ts';
+import { showUnfinishedCount } from './uploads/badge.ts';
+import { announceUploadEnded } from './contextMenu/notify.ts';
 import { holdAwake } from './uploads/keepAlive.ts';
 import { createUploadQueue } from './uploads/uploadQueue.ts';
 import { wakeUploadsAt } from './uploads/wakeUp.ts';
@@ -34,11 +37,17 @@ export const client = createGleanClient({ fetch: fetch.bind(globalThis) });
 /** Every request to Glean, lookups and uploads alike, shares one limit on requests at once. */
 const pool = new RequestPool();
 
+/** The image cache, and `rememberUpload(conn, metadata, key, blob)` for the upload queue to call. */
+export const cache = createCacheServices(settings.connection);
+export const { rememberUpload } = cache;
+
 export const lookUp = createLookUp({
   connection: settings.connection,
   client,
   pool,
   clock: realClock,
+  cache: cache.imageCache,
+  keepImage: cache.keepImage,
 });
 
 export const uploads = createUploadQueue({
@@ -54,5 +63,9 @@ export const uploads = createUploadQueue({
   clock: realClock,
   wakeAt: (at) => wakeUploadsAt(at, () => void uploads.pump()),
   holdAwake,
-  changed: announceUploadsChanged,
+  changed: () => {
+    announceUploadsChanged();
+    void showUnfinishedCount();
+  },
+  finished: (job) => announceUploadEnded(job),
 });

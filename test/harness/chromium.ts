@@ -29,6 +29,8 @@ export interface LaunchOptions {
   extensionDir?: string;
   headless?: boolean;
   remoteDebugging?: boolean;
+  /** The browser's environment, such as a DISPLAY for a headed browser (see `startXvfb`). */
+  env?: Record<string, string>;
 }
 
 export async function launchExtension({
@@ -36,6 +38,7 @@ export async function launchExtension({
   extensionDir = join(root, 'dist', build),
   headless = true,
   remoteDebugging = false,
+  env,
 }: LaunchOptions = {}): Promise<Extension> {
   const profileDir = await mkdtemp(join(tmpdir(), 'glean-images-profile-'));
   // Without developer mode, runtime.reload() leaves an unpacked extension disabled.
@@ -44,6 +47,7 @@ export async function launchExtension({
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     args: [
       // Playwright always passes --disable-extensions; these two bring ours back.
       `--disable-extensions-except=${extensionDir}`,

@@ -2,15 +2,9 @@
  * What the image cache keeps and what it lets go. Pure: given the entries, the budget and the time,
  * it returns a plan; src/worker/cache/imageCache.ts carries it out.
  */
-import { entryBytes, isExpired, type CacheEntry } from '../../shared/cacheEntry.ts';
+import { BYTES_PER_MB, entryBytes, isExpired, MAX_BUDGET_MB, MIN_BUDGET_MB, type CacheEntry } from '../../shared/cacheEntry.ts';
 
-export const BYTES_PER_MB = 1024 * 1024;
-export const DEFAULT_BUDGET_MB = 50;
-/** Below 1 MB the cache could not hold even a handful of thumbnails. */
-export const MIN_BUDGET_MB = 1;
-/** Far below what browsers grant an extension origin (a share of the disk), yet plenty for thumbnails. */
-export const MAX_BUDGET_MB = 2048;
-
+/** The budget in bytes for a "Cache size (MB)"; null when out of range. */
 export function budgetBytes(megabytes: number): number | null {
   if (!Number.isFinite(megabytes) || megabytes < MIN_BUDGET_MB || megabytes > MAX_BUDGET_MB) return null;
   return Math.round(megabytes * BYTES_PER_MB);
@@ -21,8 +15,8 @@ export interface EvictionRules {
   now: number;
   /** The current partition; entries of any other one go at once (null: no connection, so all go). */
   partition: string | null;
-  /** The entry just stored: the page that asked for it has yet to read it, so it always stays. */
-  keep?: string;
+  /** The entries just stored: the page that asked for them has yet to read them, so they always stay. */
+  keep?: readonly string[];
 }
 
 export interface EvictionPlan {
@@ -48,9 +42,13 @@ export function planEviction(entries: readonly CacheEntry[], rules: EvictionRule
     if (entry.partition !== rules.partition || isExpired(entry, rules.now)) plan.entries.push(entry.id);
     else live.push(entry);
   }
-  live.sort(leastRecentlyUsedFirst);
   let bytes = live.reduce((sum, entry) => sum + entryBytes(entry), 0);
-  const candidates = live.filter((entry) => entry.id !== rules.keep);
+  plan.bytesAfter = bytes;
+  // The usual case after a write: nothing more to do, and no need to sort thousands of entries.
+  if (bytes <= rules.budgetBytes) return plan;
+  live.sort(leastRecentlyUsedFirst);
+  const keep = new Set(rules.keep);
+  const candidates = live.filter((entry) => !keep.has(entry.id));
   for (const entry of candidates) {
     if (bytes <= rules.budgetBytes) break;
     if (entry.original && entry.thumbnail) {

@@ -60,13 +60,20 @@ export function createUploadQueue(deps: UploadQueueDeps) {
     return job;
   };
 
+  /** remove() aborts `signal` before it deletes anything, and store operations take effect in call
+   * order, so a write issued after checking `signal` cannot bring a removed job back. */
   async function run(queued: UploadJob, signal: AbortSignal): Promise<void> {
     const release = deps.holdAwake();
     try {
-      const job = await save(startAttempt(queued, clock.now()));
+      // The list it was picked from may be stale: the job may have been removed since.
+      const current = await store.readJob(queued.id);
+      if (signal.aborted || current?.state !== 'queued') return;
+      const job = await save(startAttempt(current, clock.now()));
       const blob = await store.readBlob(job.id);
+      if (signal.aborted) return;
       if (!blob) {
-        await save(failNow(job, { code: 'invalid-input', message: 'The image’s bytes are no longer stored. Choose the file again and upload it.' }, clock.now()));
+        const failed = await save(failNow(job, { code: 'invalid-input', message: 'The image’s bytes are no longer stored. Choose the file again and upload it.' }, clock.now()));
+        await deps.finished?.(failed, undefined);
         return;
       }
       let ended: UploadJob;
@@ -76,7 +83,7 @@ export function createUploadQueue(deps: UploadQueueDeps) {
         if (signal.aborted) return; // Removed while uploading: nothing left to record.
         ended = attemptFailed(job, asGleanError(error), deps.describe, UPLOAD_RETRY, clock.now(), clock.random);
       }
-      if (!(await store.readJob(job.id))) return; // Removed meanwhile.
+      if (!(await store.readJob(job.id)) || signal.aborted) return; // Removed meanwhile.
       await save(ended);
       if (ended.state === 'uploaded') await store.deleteBlob(ended.id);
       if (ended.state !== 'queued') await deps.finished?.(ended, blob);
@@ -95,7 +102,9 @@ export function createUploadQueue(deps: UploadQueueDeps) {
       await Promise.all([store.deleteJob(job.id), store.deleteBlob(job.id)]);
     }
     jobs = await store.listJobs();
-    for (const job of dueJobs(jobs, now, MAX_CONCURRENT_UPLOADS - running.size)) {
+    // A job still running here (Retry pressed while its last run is being announced) waits for that run to end.
+    const startable = jobs.filter((job) => !running.has(job.id));
+    for (const job of dueJobs(startable, now, MAX_CONCURRENT_UPLOADS - running.size)) {
       const controller = new AbortController();
       running.set(job.id, controller);
       void run(job, controller.signal)
@@ -105,7 +114,9 @@ export function createUploadQueue(deps: UploadQueueDeps) {
           void pump();
         });
     }
-    deps.wakeAt(nextWakeUp(jobs.filter((job) => !running.has(job.id))));
+    // Due jobs not started for want of a free slot need no wake-up: the end of a running upload pumps
+    // again. (Asking for "now" would spin: a timer that fires, finds no slot, and asks for "now" again.)
+    deps.wakeAt(nextWakeUp(startable.filter((job) => (job.nextAttemptAt ?? Infinity) > now)));
   }
 
   /** Looks at every job and starts what is due; calls are queued so two never race. */

@@ -19,6 +19,9 @@ function setup() {
     'image/lookUp': async () => {
       throw new Error('boom with secret');
     },
+    'cache/stats': answer('cache/stats'),
+    'cache/clear': answer('cache/clear'),
+    'cache/setBudget': answer('cache/setBudget'),
     'upload/start': answer('upload/start'),
     'upload/retry': answer('upload/retry'),
     'upload/remove': answer('upload/remove'),

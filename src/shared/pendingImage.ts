@@ -1,0 +1,40 @@
+/**
+ * The image a person right-clicked with "Upload image to Glean…", waiting for the upload form. Its
+ * bytes wait in the upload blob store under one fixed id (bytes never travel in messages); a note in
+ * `storage.session` says it is there, and changes with each new image, so a popup that is already
+ * open sees it arrive. It stays selected until an upload from the form starts.
+ */
+import browser from 'webextension-polyfill';
+import { deleteBlob, readBlob, writeBlob } from './uploadStore.ts';
+
+export const PENDING_IMAGE_KEY = 'pendingImage';
+/** Beside the jobs' UUIDs in the same store; only this module touches it. */
+const PENDING_BLOB_ID = 'pending-image';
+
+interface PendingNote {
+  fileName: string;
+  /** When it was kept: a new image with the same name is still a change. */
+  keptAt: number;
+}
+
+const isNote = (value: unknown): value is PendingNote =>
+  typeof value === 'object' && value !== null && 'fileName' in value && typeof value.fileName === 'string';
+
+export async function keepPendingImage(blob: Blob, fileName: string): Promise<void> {
+  await writeBlob(PENDING_BLOB_ID, blob);
+  const note: PendingNote = { fileName, keptAt: Date.now() };
+  await browser.storage.session.set({ [PENDING_IMAGE_KEY]: note });
+}
+
+export async function forgetPendingImage(): Promise<void> {
+  await browser.storage.session.remove(PENDING_IMAGE_KEY);
+  await deleteBlob(PENDING_BLOB_ID);
+}
+
+/** The waiting image as a file named for the form, or null when none waits. */
+export async function readPendingImage(): Promise<File | null> {
+  const { [PENDING_IMAGE_KEY]: note } = await browser.storage.session.get(PENDING_IMAGE_KEY);
+  if (!isNote(note)) return null;
+  const blob = await readBlob(PENDING_BLOB_ID);
+  return blob ? new File([blob], note.fileName, { type: blob.type }) : null;
+}

@@ -1,0 +1,24 @@
+/**
+ * After a successful upload, the cache files the image's thumbnail under the lookups that will find
+ * it (its metadata and its key), replacing whatever an earlier image with the same metadata left.
+ */
+import type { GleanConnection } from '../../glean/client.ts';
+import { queryKey } from '../../shared/cacheEntry.ts';
+import type { ImageMetadata } from '../../shared/imageMetadata.ts';
+import { partitionOf } from '../partition.ts';
+import type { ImageCache } from './imageCache.ts';
+import type { KeepImage } from './keepImage.ts';
+
+export function createRememberUpload(cache: ImageCache, keepImage: KeepImage) {
+  /** Never throws: the upload succeeded whether or not its thumbnail could be kept. */
+  return async function rememberUpload(conn: GleanConnection, metadata: ImageMetadata, key: string | undefined, blob: Blob): Promise<void> {
+    const queries = [queryKey({ metadata }), ...(key ? [queryKey({ key })] : [])];
+    try {
+      const partition = await partitionOf(conn);
+      await cache.usePartition(partition);
+      await keepImage(partition, queries, { blob, contentType: blob.type, keepOriginal: false });
+    } catch (error) {
+      console.warn('Glean Images: the uploaded image was not cached', error instanceof Error ? error.name : typeof error);
+    }
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Thumbnails for the image cache, made in the worker with createImageBitmap and OffscreenCanvas
+ * (both exist in service workers and in Firefox's event pages; no DOM is needed).
+ */
+import { HEADER_BYTES, imageSize } from './imageSize.ts';
+
+export const THUMBNAIL_MAX_SIDE = 256;
+
+/**
+ * The most pixels decoded for a thumbnail. A 50-megapixel photo (the largest common cameras) takes
+ * about 200 MB once decoded; a bomb of 30,000 × 30,000 pixels would take 3.6 GB and end the worker.
+ */
+export const MAX_DECODE_PIXELS = 50_000_000;
+
+/** Lossy WebP at this quality is a fraction of PNG's size with no visible loss at 256 px. */
+const WEBP_QUALITY = 0.8;
+
+export type Thumbnail =
+  /** Already within THUMBNAIL_MAX_SIDE: the image is its own thumbnail. */
+  | { kind: 'small' }
+  | { kind: 'thumbnail'; blob: Blob }
+  /** Unknown format, too many pixels, or undecodable: the image still displays, without a thumbnail. */
+  | { kind: 'none' };
+
+export async function makeThumbnail(image: Blob): Promise<Thumbnail> {
+  const size = imageSize(new Uint8Array(await image.slice(0, HEADER_BYTES).arrayBuffer()));
+  if (!size || size.width * size.height > MAX_DECODE_PIXELS) return { kind: 'none' };
+  if (Math.max(size.width, size.height) <= THUMBNAIL_MAX_SIDE) return { kind: 'small' };
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(image);
+  } catch {
+    return { kind: 'none' };
+  }
+  // The bitmap's own size, not the header's: a JPEG's EXIF orientation may have turned it a quarter.
+  const scale = THUMBNAIL_MAX_SIDE / Math.max(bitmap.width, bitmap.height);
+  const canvas = new OffscreenCanvas(Math.max(1, Math.round(bitmap.width * scale)), Math.max(1, Math.round(bitmap.height * scale)));
+  const context = canvas.getContext('2d');
+  if (!context) {
+    bitmap.close();
+    return { kind: 'none' };
+  }
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  // A browser that cannot encode WebP encodes PNG instead, as the HTML spec requires
+  // (https://html.spec.whatwg.org/multipage/canvas.html#serialising-bitmaps-to-a-file).
+  return { kind: 'thumbnail', blob: await canvas.convertToBlob({ type: 'image/webp', quality: WEBP_QUALITY }) };
+}

@@ -1,0 +1,50 @@
+/**
+ * Fetching a web image from the worker. Never with cookies (`credentials: 'omit'`) and never with
+ * Glean's token: the token goes nowhere but Glean. Reads at most the upload limit, so a huge or
+ * endless response cannot fill memory.
+ */
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/imageSniff.ts';
+import { InvalidInput } from '../invalidInput.ts';
+
+const TIMEOUT_MS = 30_000;
+
+export const tooLarge = (): InvalidInput =>
+  new InvalidInput(`The image is larger than ${DEFAULT_MAX_UPLOAD_BYTES / 1024 / 1024} MB, the most Glean Images uploads. Save a smaller copy and upload that.`);
+
+export async function fetchImage(url: URL): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(url, { credentials: 'omit', referrerPolicy: 'no-referrer', signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch {
+    throw new InvalidInput(`${url.hostname} could not be reached for the image. Check the connection and try again.`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new InvalidInput(`${url.hostname} answered ${response.status} instead of sending the image.`);
+  }
+  return readBounded(response);
+}
+
+/** The body as a Blob, or `tooLarge` as soon as it passes the upload limit (declared or counted). */
+export async function readBounded(response: Response): Promise<Blob> {
+  const type = response.headers.get('content-type') ?? '';
+  if (Number(response.headers.get('content-length')) > DEFAULT_MAX_UPLOAD_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return new Blob([], { type });
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > DEFAULT_MAX_UPLOAD_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new Blob(chunks, { type });
+}

@@ -1,0 +1,43 @@
+/**
+ * Notifications for right-click uploads (popup uploads show in the popup already), and what a click on
+ * one does. A notification's id says what it is about: a job's id for a job's result, so a click can
+ * read the job from the store even after the worker was restarted.
+ */
+import browser from 'webextension-polyfill';
+import type { UploadJob } from '../../shared/uploadJob.ts';
+import { readJob } from '../../shared/uploadStore.ts';
+import { openPopup } from '../openPopup.ts';
+
+const OPENS_OPTIONS = 'options:';
+const JUST_SAYS = 'problem:';
+
+function show(id: string, title: string, message: string): Promise<void> {
+  return browser.notifications
+    .create(id, { type: 'basic', iconUrl: browser.runtime.getURL('icons/icon-128.png'), title, message })
+    .then(() => undefined);
+}
+
+/** Nothing was uploaded, and `message` says why. */
+export function notifyNotUploaded(message: string, { opensOptions = false } = {}): Promise<void> {
+  return show((opensOptions ? OPENS_OPTIONS : JUST_SAYS) + crypto.randomUUID(), 'Image not uploaded', message);
+}
+
+/** The queue's `finished` hook: says how a right-click upload ended. */
+export async function announceUploadEnded(job: UploadJob): Promise<void> {
+  if (job.origin !== 'context-menu') return;
+  if (job.state === 'uploaded') {
+    await show(job.id, 'Uploaded to Glean', `${job.fileName} is in Glean. Click to open it.`);
+  } else if (job.state === 'failed') {
+    await show(job.id, 'Upload to Glean failed', `${job.fileName}: ${job.lastError?.message ?? 'it could not be uploaded.'} Click to see it in Recent uploads.`);
+  }
+}
+
+export async function onNotificationClicked(id: string): Promise<void> {
+  void browser.notifications.clear(id);
+  if (id.startsWith(OPENS_OPTIONS)) return browser.runtime.openOptionsPage();
+  if (id.startsWith(JUST_SAYS)) return;
+  const job = await readJob(id);
+  const url = job?.result?.url;
+  if (url && /^https?:\/\//.test(url)) await browser.tabs.create({ url });
+  else if (job) await openPopup();
+}

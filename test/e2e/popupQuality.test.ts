@@ -1,0 +1,94 @@
+/// <reference types="chrome" />
+/** The popup and options as people meet them: accessible, keyboard-only, within the popup's size, and the real toolbar popup. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
+import { axeViolations } from '../harness/axe.ts';
+import { launchExtension, type Extension } from '../harness/chromium.ts';
+import { saveSettings } from '../harness/configure.ts';
+import { pngFile } from '../harness/files.ts';
+import { lookUpForm, uploadForm } from '../harness/popup.ts';
+
+let sandbox: Sandbox;
+let extension: Extension;
+
+before(async () => {
+  sandbox = await startSandbox({ port: 0 });
+  extension = await launchExtension({ remoteDebugging: true });
+  const options = await extension.openPage('options.html');
+  await saveSettings(options, { instance: sandbox.url, token: sandbox.token });
+  await options.close();
+});
+after(async () => {
+  await extension?.close();
+  await sandbox?.close();
+});
+
+describe('popup and options quality', () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`axe finds no violations in the popup and options page (${colorScheme})`, async () => {
+      const popup = await extension.openPage('popup.html');
+      await popup.emulateMedia({ colorScheme });
+      // Show everything the popup can show: a looked-up image, a selected file and an upload.
+      const file = await pngFile('axe.png');
+      await uploadForm(popup).getByLabel('Image file').setInputFiles(file.path);
+      await lookUpForm(popup).getByRole('textbox', { name: 'Key' }).fill(sandbox.samples[0]?.key ?? '');
+      await lookUpForm(popup).getByRole('button', { name: 'Look up' }).click();
+      await lookUpForm(popup).getByRole('img', { name: /^Glean image/ }).waitFor();
+      assert.deepEqual(await axeViolations(popup), []);
+
+      const options = await extension.openPage('options.html');
+      await options.emulateMedia({ colorScheme });
+      await options.getByText('Token saved').waitFor();
+      assert.deepEqual(await axeViolations(options), []);
+      await Promise.all([popup.close(), options.close()]);
+    });
+  }
+
+  test('a lookup can be done with the keyboard alone, Enter submitting', async () => {
+    const popup = await extension.openPage('popup.html');
+    const sample = sandbox.samples.find((s) => s.metadata.type === 'LOGO' && s.metadata.id === 'sample');
+    assert.ok(sample);
+    await popup.getByRole('textbox', { name: 'Key' }).and(popup.locator(':focus')).waitFor();
+    await popup.keyboard.press('Tab'); // Type
+    await popup.keyboard.type('LOGO'); // selects by typing, as people do in a closed select
+    await popup.keyboard.press('Tab'); // ID
+    await popup.keyboard.type('sample');
+    await popup.keyboard.press('Enter');
+    await lookUpForm(popup).getByRole('img', { name: /^Glean image/ }).waitFor();
+    const focusRing = await popup.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    assert.notEqual(focusRing, 'none', 'the focused field shows a focus ring');
+    await popup.close();
+  });
+
+  test('the popup fits within the browser’s 800×600 popup limit', async () => {
+    const popup = await extension.openPage('popup.html');
+    const size = await popup.locator('main').evaluate((main) => main.getBoundingClientRect());
+    assert.ok(size.width <= 800, `width ${size.width}`);
+    assert.ok(size.height <= 600, `height ${size.height}`);
+    await popup.close();
+  });
+
+  test('the real toolbar popup opens and looks an image up', async () => {
+    const worker = await extension.worker();
+    await worker.evaluate(() => chrome.action.openPopup());
+    // The persistent context does not attach to the toolbar popup; a CDP connection does.
+    const browser = await chromium.connectOverCDP(`http://127.0.0.1:${extension.debuggingPort}`);
+    try {
+      const popupUrl = `chrome-extension://${extension.id}/popup.html`;
+      const findPopup = () => browser.contexts().flatMap((c) => c.pages()).find((p) => p.url() === popupUrl);
+      const popup = findPopup() ?? (await browser.contexts()[0]?.waitForEvent('page', { predicate: (p) => p.url() === popupUrl }));
+      assert.ok(popup, 'the toolbar popup is open');
+      const form = lookUpForm(popup);
+      await form.getByRole('combobox', { name: 'Type' }).selectOption('ICON');
+      await form.getByRole('textbox', { name: 'ID', exact: true }).fill('sample');
+      await form.getByRole('button', { name: 'Look up' }).click();
+      await form.getByRole('status').filter({ hasText: 'from Glean' }).waitFor();
+      const viewport = await popup.evaluate(() => ({ width: innerWidth, height: innerHeight }));
+      assert.ok(viewport.width <= 800 && viewport.height <= 600);
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,93 @@
+/** The image cache as tests see it: images put straight into the sandbox, and the cache's IndexedDB
+ * records read from an extension page. */
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { encodePng } from '../../sandbox/png.ts';
+import type { Sandbox } from '../../sandbox/server.ts';
+import { CACHE_DATABASES, type CacheEntry } from '../../src/shared/cacheEntry.ts';
+
+/** Random pixels: PNG cannot compress them, so the file is about width × height × 3 bytes. */
+export function noisePng(width: number, height: number): Buffer {
+  const noise = randomBytes(width * height * 3);
+  return encodePng(width, height, (x, y) => {
+    const at = (y * width + x) * 3;
+    return [noise[at] ?? 0, noise[at + 1] ?? 0, noise[at + 2] ?? 0];
+  });
+}
+
+/** Uploads straight to the sandbox, as another Glean client would; answers the image's key. */
+export async function putInSandbox(sandbox: Sandbox, id: string, png: Buffer): Promise<string> {
+  const response = await fetch(`${sandbox.url}/rest/api/v1/uploadimage?type=UGC&id=${encodeURIComponent(id)}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'image/png' },
+    body: new Uint8Array(png),
+  });
+  const { url } = (await response.json()) as { url: string };
+  const key = new URL(url).searchParams.get('key');
+  if (!key) throw new Error(`the sandbox answered ${response.status} without a key`);
+  return key;
+}
+
+/**
+ * Every record of one of the cache's stores, read from an extension page. Creates the store if the
+ * database is new, as idb-keyval would: an empty database left behind would break the extension's.
+ */
+export function readStore<T>(page: Page, [database, store]: readonly [string, string]): Promise<T[]> {
+  return page.evaluate(
+    ([database, store]) =>
+      new Promise<T[]>((resolve, reject) => {
+        const open = indexedDB.open(database);
+        open.onupgradeneeded = () => open.result.createObjectStore(store);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction(store, 'readonly').objectStore(store).getAll();
+          request.onerror = () => reject(request.error);
+          request.onsuccess = () => {
+            open.result.close();
+            resolve(request.result as T[]);
+          };
+        };
+      }),
+    [database, store] as const,
+  );
+}
+
+export const cachedEntries = (page: Page): Promise<CacheEntry[]> => readStore<CacheEntry>(page, CACHE_DATABASES.entries);
+
+/** The decoded size and type of one stored copy (its Blob read by id, as the popup does). */
+export function storedImage(page: Page, blobId: string): Promise<{ type: string; width: number; height: number } | null> {
+  const [database, store] = CACHE_DATABASES.blobs;
+  return page.evaluate(
+    ([database, store, blobId]) =>
+      new Promise<{ type: string; width: number; height: number } | null>((resolve, reject) => {
+        const open = indexedDB.open(database);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction(store, 'readonly').objectStore(store).get(blobId);
+          request.onerror = () => reject(request.error);
+          request.onsuccess = () => {
+            open.result.close();
+            const blob = request.result as Blob | undefined;
+            if (!blob) return resolve(null);
+            createImageBitmap(blob).then((bitmap) => resolve({ type: blob.type, width: bitmap.width, height: bitmap.height }), reject);
+          };
+        };
+      }),
+    [database, store, blobId] as const,
+  );
+}
+
+/** Starts noting every text the page's status lines show, so a test can say one never appeared. */
+export async function watchStatuses(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    Object.assign(window, { seenStatuses: seen });
+    new MutationObserver(() => {
+      const text = Array.from(document.querySelectorAll('[role="status"]'), (element) => element.textContent ?? '')
+        .filter((line) => line !== '')
+        .join(' | ');
+      if (text !== '' && seen.at(-1) !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
+}
