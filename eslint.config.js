@@ -28,6 +28,11 @@ const AUTHORIZATION_RULES = [
  * `credentials: 'omit'` (or fetch a data: or blob: URL, listed by file), so a cookie or token never
  * rides along to a page's image server.
  */
+/** Markup from strings is how an image's SVG or a server's error page would become script. */
+const MARKUP_RULES = [
+  { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text, never markup from strings.' },
+];
+
 const FETCH_RULES = [
   {
     selector: "CallExpression[callee.name='fetch']:not(:has(Property[key.name='credentials'][value.value='omit']))",
@@ -58,7 +63,7 @@ export default tseslint.config(
     files: ['src/**'],
     ignores: ['src/worker/settings.ts', 'src/glean/client.ts'],
     rules: {
-      'no-restricted-syntax': ['error', ...TOKEN_RULES, ...FETCH_RULES, ...AUTHORIZATION_RULES],
+      'no-restricted-syntax': ['error', ...TOKEN_RULES, ...FETCH_RULES, ...AUTHORIZATION_RULES, ...MARKUP_RULES],
     },
   },
   {
@@ -73,6 +78,7 @@ export default tseslint.config(
     files: ['src/**'],
     rules: {
       'no-restricted-globals': ['error', { name: 'chrome', message: 'Use `browser` from webextension-polyfill: one API for Chrome and Firefox.' }],
+      'no-restricted-properties': ['error', { property: 'innerHTML', message: 'Render with Preact; never write HTML from strings.' }],
     },
   },
 );

@@ -19,8 +19,12 @@ export const TARGETS: readonly Target[] = [
 /** The add-on id Firefox needs to keep storage and permissions across updates. */
 export const GECKO_ID = 'glean-images@extensions.glean-images.dev';
 
-/** Firefox 128 is the oldest ESR with MV3 `optional_host_permissions` and `AbortSignal.any`. */
-const GECKO_MIN_VERSION = '128.0';
+/**
+ * Firefox 140 (an ESR) is the first to read `data_collection_permissions`, which AMO now asks every
+ * new add-on to declare; Firefox for Android reads it from 142.
+ */
+const GECKO_MIN_VERSION = '140.0';
+const GECKO_ANDROID_MIN_VERSION = '142.0';
 
 /** Loopback only: the sandbox and a locally run Glean. Match patterns ignore ports. */
 export const DEV_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
@@ -39,6 +43,7 @@ export function manifestFor(source: Manifest, target: Target, version: string): 
     manifest.background = { scripts: ['worker.js'], type: 'module' };
     manifest.browser_specific_settings = {
       gecko: { id: GECKO_ID, strict_min_version: GECKO_MIN_VERSION, data_collection_permissions: { required: ['none'] } },
+      gecko_android: { strict_min_version: GECKO_ANDROID_MIN_VERSION },
     };
     // Firefox reads policy-managed storage from enterprise policies, not from a schema file.
     delete manifest.storage;

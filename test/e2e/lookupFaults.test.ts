@@ -106,8 +106,6 @@ interface FaultRow {
   shows: 'image' | string;
   /** [earliest, latest] wait before each retry, when it is the policy's own backoff. */
   waits?: Array<[number, number]>;
-  /** Look up a key the sandbox does not have, instead of a sample. */
-  missingKey?: boolean;
 }
 
 const ROWS: FaultRow[] = [
@@ -147,7 +145,7 @@ const ROWS: FaultRow[] = [
     requests: 1,
     shows: 'The API token may lack the permission or scope for images',
   },
-  { name: '404 (a key Glean does not have)', faults: [], missingKey: true, requests: 1, shows: 'Glean has no image for this key or these details.' },
+  { name: '404 (no fault: the sandbox has no such key)', faults: [], requests: 1, shows: 'Glean has no image for this key or these details.' },
 ];
 
 for (const row of ROWS) {
@@ -156,7 +154,8 @@ for (const row of ROWS) {
       sandbox.fault('body' in fault && fault.body ? { ...fault, body: fault.body.replace('TOKEN', sandbox.token) } : fault);
     }
     const requests = requestsFrom(sandbox);
-    const key = row.missingKey ? `no-such-image-${crypto.randomUUID()}` : sampleKey();
+    // Failures ask for keys never seen before, so no cached copy can stand in for the alert.
+    const key = row.shows === 'image' ? sampleKey() : `unknown-${crypto.randomUUID()}`;
     const { popup, form } = await lookUp(key);
 
     const outcome = await outcomeOf(form);
@@ -217,7 +216,7 @@ test('lookup: before any settings → an alert that points to Options, and nothi
   const popup = await extension.openPage('popup.html');
   pages.push(popup);
   const form = lookUpForm(popup);
-  await form.getByRole('textbox', { name: 'Key' }).fill(sampleKey());
+  await form.getByRole('textbox', { name: 'Key' }).fill(`unconfigured-${crypto.randomUUID()}`);
   await form.getByRole('button', { name: 'Look up' }).click();
   assert.deepEqual(await outcomeOf(form), { alert: 'Set your Glean instance and API token in Options.' });
   assert.equal(requests.all().length, 0);

@@ -87,13 +87,16 @@ export function createImageCache({ entries, blobs, local, now }: ImageCacheDeps)
     const map = await records();
     const gone = ids.flatMap((id) => map.get(id) ?? []);
     if (gone.length === 0) return;
-    // The records first: a page never finds an entry whose Blobs are gone.
-    await delMany(
-      gone.map((entry) => entry.id),
-      entries,
-    );
+    // Both stores at once (each delete costs a round trip, so this halves the time): a page that
+    // reads a record whose Blob is already gone takes it for a miss (see cacheReader.ts).
+    await Promise.all([
+      delMany(
+        gone.map((entry) => entry.id),
+        entries,
+      ),
+      delMany(gone.flatMap(copiesOf), blobs),
+    ]);
     for (const entry of gone) map.delete(entry.id);
-    await delMany(gone.flatMap(copiesOf), blobs);
   }
 
   /** Applies the policy; `budgetBytes` overrides the saved budget (after a quota error). */
