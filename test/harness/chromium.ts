@@ -2,7 +2,7 @@
  * Launches Debian's Chromium with a build of the extension in a fresh profile, the way
  * ../browser-testing.md describes, and hands back the extension's id, its worker and page helpers.
  */
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
@@ -35,12 +35,18 @@ export interface LaunchOptions {
 
 export async function launchExtension({
   build = 'chrome-dev',
-  extensionDir = join(root, 'dist', build),
+  extensionDir,
   headless = true,
   remoteDebugging = false,
   env,
 }: LaunchOptions = {}): Promise<Extension> {
   const profileDir = await mkdtemp(join(tmpdir(), 'glean-images-profile-'));
+  // A private copy of the build: a rebuild while this browser runs (another test file, a person)
+  // would otherwise swap the chunks under a loaded extension.
+  if (!extensionDir) {
+    extensionDir = join(profileDir, 'extension');
+    await cp(join(root, 'dist', build), extensionDir, { recursive: true });
+  }
   // Without developer mode, runtime.reload() leaves an unpacked extension disabled.
   await mkdir(join(profileDir, 'Default'), { recursive: true });
   await writeFile(join(profileDir, 'Default', 'Preferences'), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));

@@ -2,6 +2,8 @@
  * Launches Firefox ESR through puppeteer-core over WebDriver BiDi with a build of the extension
  * installed, as ../browser-testing.md describes. A fixed moz-extension UUID makes its pages addressable.
  */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { GECKO_ID } from '../../scripts/targets.ts';
@@ -29,7 +31,10 @@ export async function launchFirefoxExtension({ build = 'firefox-dev', prefs = {}
     args: ['--remote-allow-system-access'],
     extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }), ...prefs },
   });
-  await browser.installExtension(join(root, 'dist', build));
+  // A private copy, as for Chromium: a rebuild must not change files under a running browser.
+  const copy = await mkdtemp(join(tmpdir(), 'glean-images-firefox-'));
+  await cp(join(root, 'dist', build), copy, { recursive: true });
+  await browser.installExtension(copy);
   return {
     browser,
     async openPage(path: string) {
@@ -38,6 +43,9 @@ export async function launchFirefoxExtension({ build = 'firefox-dev', prefs = {}
       await frame.browsingContext.navigate(`moz-extension://${EXTENSION_UUID}/${path}`, 'complete');
       return page;
     },
-    close: () => browser.close(),
+    async close() {
+      await browser.close();
+      await rm(copy, { recursive: true, force: true });
+    },
   };
 }
