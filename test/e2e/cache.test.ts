@@ -123,6 +123,16 @@ test('cache: a small budget evicts the least recently used image', async () => {
   assert.ok(!(await oldest.statuses()).some((text) => text.includes('from cache')));
 });
 
+test('cache: the hourly sweep alarm is set at install', async () => {
+  const worker = await extension.worker();
+  // Created by runtime.onInstalled, which may still be running: ask until it is there.
+  let alarm: chrome.alarms.Alarm | undefined;
+  for (const deadline = Date.now() + 5_000; !alarm && Date.now() < deadline; ) {
+    alarm = await worker.evaluate((name) => chrome.alarms.get(name), 'image-cache-sweep');
+  }
+  assert.equal(alarm?.periodInMinutes, 60);
+});
+
 test('cache: "Clear cache" empties it, and the next lookup goes to Glean', async () => {
   const key = await putInSandbox(sandbox, 'clear-me', samplePng('clear-me'));
   const first = await lookUp(key);
