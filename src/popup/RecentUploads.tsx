@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
 import { STATE_WORDS, type UploadJob } from '../shared/uploadJob.ts';
+import { findCachedImage } from '../shared/cacheReader.ts';
 import { readBlob } from '../shared/uploadStore.ts';
 import { errorText } from '../ui/Messages.tsx';
 import { useJobs } from './useJobs.ts';
@@ -10,13 +11,16 @@ function Thumbnail({ job }: { job: UploadJob }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let objectUrl: string | null = null;
-    void readBlob(job.id).then((blob) => {
+    // The bytes while the job runs; once uploaded they are gone and the cache's thumbnail stands in.
+    const key = job.result?.key;
+    void (async () => {
+      const blob = (await readBlob(job.id)) ?? (key ? (await findCachedImage({ key }))?.blob : undefined);
       if (!blob) return;
       objectUrl = URL.createObjectURL(blob);
       setUrl(objectUrl);
-    });
+    })();
     return () => objectUrl && URL.revokeObjectURL(objectUrl);
-  }, [job.id]);
+  }, [job.id, job.state]);
   return url ? <img class="thumb" src={url} alt="" /> : <span class="thumb" aria-hidden="true" />;
 }
 

@@ -6,7 +6,7 @@
 import type { FetchedImage, GleanClient, GleanConnection } from '../glean/client.ts';
 import { LOOKUP_RETRY, retrying } from '../glean/retryPolicy.ts';
 import { GleanError } from '../glean/gleanError.ts';
-import type { RequestPool } from '../glean/sharedRequests.ts';
+import { RequestPool } from '../glean/sharedRequests.ts';
 import { entryId, queryKey } from '../shared/cacheEntry.ts';
 import type { ImageQuery } from '../shared/imageMetadata.ts';
 import type { LookUpResult } from '../shared/messages.ts';
@@ -25,11 +25,21 @@ export interface LookUpDeps {
 }
 
 export function createLookUp({ connection, client, pool, clock, cache, keepImage }: LookUpDeps) {
+  // Identical lookups share everything, the cache's bookkeeping included, not only the GET: the GET
+  // alone settles in milliseconds, and lookups queued behind the cache would each start another one.
+  // Each caller's signal still ends only its own wait. Its own pool: a lookup holding a slot of the
+  // Glean pool while its GET waits for another slot could deadlock.
+  const identical = new RequestPool(Number.MAX_SAFE_INTEGER);
+
   return async function lookUp(query: ImageQuery, signal: AbortSignal): Promise<LookUpResult> {
     const conn = await connection();
     const partition = await partitionOf(conn);
-    await cache.usePartition(partition);
     const key = queryKey(query);
+    return identical.run(`${partition} ${key}`, (shared) => lookUpShared(conn, partition, query, key, shared), signal);
+  };
+
+  async function lookUpShared(conn: GleanConnection, partition: string, query: ImageQuery, key: string, signal: AbortSignal): Promise<LookUpResult> {
+    await cache.usePartition(partition);
     let image: FetchedImage;
     try {
       image = await retrying(
@@ -44,7 +54,7 @@ export function createLookUp({ connection, client, pool, clock, cache, keepImage
       if (cached) return { imageId: cached.id, contentType: cached.contentType, size: cached.size, source: 'cache' };
       throw error;
     }
-    await keepImage(partition, [key], { blob: image.blob, contentType: image.contentType, keepOriginal: true });
+    await keepImage(partition, [key], { blob: image.blob, contentType: image.contentType, keepOriginal: true, thumbnailLater: true });
     return { imageId: entryId(partition, key), contentType: image.contentType, size: image.size, source: 'glean' };
-  };
+  }
 }

@@ -11,6 +11,7 @@ import { createCacheServices } from './cache/cacheServices.ts';
 import { realClock } from './clock.ts';
 import { createSettings, type ManagedPolicy } from './settings.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
+import type { UploadJob } from '../shared/uploadJob.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
 import { announceUploadsChanged } from './uploads/announce.ts';
 import { showUnfinishedCount } from './uploads/badge.ts';
@@ -50,13 +51,21 @@ export const lookUp = createLookUp({
   keepImage: cache.keepImage,
 });
 
+/** An upload's bytes typed as what they are (checked when queued), not as the browser guessed; slice copies nothing. */
+const asChecked = (blob: Blob, job: UploadJob): Blob => (blob.type === job.contentType ? blob : blob.slice(0, blob.size, job.contentType));
+
+/** What was uploaded shows at once when looked up, and in "Recent uploads", from its thumbnail. */
+async function rememberUploaded(job: UploadJob, blob: Blob | undefined): Promise<void> {
+  if (job.state !== 'uploaded' || !blob) return;
+  const conn = await settings.connection().catch(() => null); // The token may have been removed meanwhile.
+  if (conn) await rememberUpload(conn, job.metadata, job.result?.key, asChecked(blob, job));
+}
+
 export const uploads = createUploadQueue({
   store: uploadStore,
   upload: async (blob, job, signal) => {
     const conn = await settings.connection();
-    // Sent as the type its bytes say (checked when queued), not the one the browser guessed; slice copies nothing.
-    const image = blob.type === job.contentType ? blob : blob.slice(0, blob.size, job.contentType);
-    return pool.limit((shared) => client.uploadImage(conn, image, job.metadata, { signal: shared }), signal);
+    return pool.limit((shared) => client.uploadImage(conn, asChecked(blob, job), job.metadata, { signal: shared }), signal);
   },
   describe: (error, willRetry, retryInMs) =>
     describeGleanError(error, 'upload', { willRetry, ...(retryInMs !== undefined ? { retryInMs } : {}) }),
@@ -67,5 +76,8 @@ export const uploads = createUploadQueue({
     announceUploadsChanged();
     void showUnfinishedCount();
   },
-  finished: (job) => announceUploadEnded(job),
+  finished: async (job, blob) => {
+    await rememberUploaded(job, blob);
+    await announceUploadEnded(job);
+  },
 });

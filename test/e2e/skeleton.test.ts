@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
+import { openOptions } from '../harness/options.ts';
 
 let sandbox: Sandbox;
 let extension: Extension;
@@ -18,7 +19,7 @@ after(async () => {
 });
 
 test('options save the server and token; the popup looks up a sample image from Glean', async () => {
-  const options = await extension.openPage('options.html');
+  const options = await openOptions(extension);
   await options.getByLabel('Glean instance').fill(sandbox.url);
   await options.getByLabel('API token').fill(sandbox.token);
   await options.getByRole('button', { name: 'Save' }).click();
