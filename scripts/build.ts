@@ -37,6 +37,32 @@ async function bundle(outdir: string, dev: boolean): Promise<Metafile> {
   return result.metafile;
 }
 
+/**
+ * `<link rel="modulepreload">` for every chunk a page's script imports, however deep: without it the
+ * browser learns of the chunks only after fetching and parsing the page's own script, a second round
+ * trip the bench measured at ~20 ms of a ~120 ms popup start.
+ */
+function preloadTags(metafile: Metafile, outdir: string, page: string): string {
+  const seen = new Set<string>();
+  const visit = (output: string): void => {
+    for (const { path, kind } of metafile.outputs[output]?.imports ?? []) {
+      if (kind !== 'import-statement' || seen.has(path)) continue;
+      seen.add(path);
+      visit(path);
+    }
+  };
+  visit(`${outdir}/${page}.js`);
+  return [...seen].map((path) => `<link rel="modulepreload" href="${path.slice(outdir.length + 1)}" />`).join('\n    ');
+}
+
+async function writePages(metafile: Metafile, staging: string, out: string): Promise<void> {
+  for (const page of ['popup', 'options']) {
+    const html = await readFile(join(root, 'public', `${page}.html`), 'utf8');
+    const stagingDir = staging.slice(root.length).replace(/^\//, '');
+    await writeFile(join(out, `${page}.html`), html.replace('<!-- modulepreload -->', preloadTags(metafile, stagingDir, page)));
+  }
+}
+
 export async function buildAll(): Promise<Record<string, Metafile>> {
   const sourceManifest = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -44,12 +70,14 @@ export async function buildAll(): Promise<Record<string, Metafile>> {
   const metafiles: Record<string, Metafile> = {};
   for (const dev of [false, true]) {
     const staging = join(dist, dev ? '.bundle-dev' : '.bundle');
-    metafiles[dev ? 'dev' : 'store'] = await bundle(staging, dev);
+    const metafile = await bundle(staging, dev);
+    metafiles[dev ? 'dev' : 'store'] = metafile;
     for (const target of TARGETS.filter((t) => t.dev === dev)) {
       const out = join(dist, target.name);
       await mkdir(out, { recursive: true });
       await cp(join(root, 'public'), out, { recursive: true, filter: (src) => !src.endsWith('.svg') });
       await cp(staging, out, { recursive: true });
+      await writePages(metafile, staging, out);
       const manifest = manifestFor(sourceManifest, target, version);
       await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     }

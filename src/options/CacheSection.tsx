@@ -2,11 +2,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
 import { BYTES_PER_MB as MB, MAX_BUDGET_MB, MIN_BUDGET_MB } from '../shared/cacheEntry.ts';
+import { t } from '../shared/i18n.ts';
 import type { CacheStats } from '../shared/messages.ts';
 import { errorText } from '../ui/Messages.tsx';
 
 function describeStats({ entries, bytes, budgetBytes }: CacheStats): string {
-  return `${entries} ${entries === 1 ? 'image' : 'images'}, ${(bytes / MB).toFixed(1)} MB of ${Math.round(budgetBytes / MB)} MB`;
+  return t(entries === 1 ? 'optionsCacheStatsOne' : 'optionsCacheStatsMany', entries, (bytes / MB).toFixed(1), Math.round(budgetBytes / MB));
 }
 
 export function CacheSection() {
@@ -40,12 +41,12 @@ export function CacheSection() {
 
   return (
     <form aria-labelledby="cache-title" onSubmit={onBudget}>
-      <h2 id="cache-title">Image cache</h2>
+      <h2 id="cache-title">{t('optionsCacheTitle')}</h2>
       <p class="hint-inline" id="cache-stats" aria-live="polite">
-        {problem ?? (stats ? `Holds ${describeStats(stats)}.` : 'Reading the cache…')}
+        {problem ?? (stats ? describeStats(stats) : t('optionsCacheReading'))}
       </p>
       <label class="field">
-        <span>Cache size (MB)</span>
+        <span>{t('optionsCacheSizeLabel')}</span>
         <input
           type="number"
           name="cacheSize"
@@ -59,7 +60,7 @@ export function CacheSection() {
         />
       </label>
       <button type="button" onClick={() => run(() => ask('cache/clear', null))} disabled={busy}>
-        Clear cache
+        {t('optionsClearCache')}
       </button>
     </form>
   );

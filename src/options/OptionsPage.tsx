@@ -1,6 +1,7 @@
 /** The options page: where a person connects the extension to their Glean. */
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
+import { t } from '../shared/i18n.ts';
 import type { AuthType, SettingsView } from '../shared/messages.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
@@ -53,15 +54,12 @@ export function OptionsPage() {
     void run(async () => {
       const granted = await access;
       if (granted === 'refused') {
-        return {
-          kind: 'alert',
-          text: 'The browser did not allow access to that server, so nothing was saved. Save again and choose Allow.',
-        };
+        return { kind: 'alert', text: t('optionsAccessRefused') };
       }
       const view = await ask('settings/save', { instance, actAs, authType, defaults, ...(token ? { token } : {}) });
       setToken('');
       show(view);
-      return { kind: 'status', text: 'Settings saved.' };
+      return { kind: 'status', text: t('optionsSaved') };
     });
   };
 
@@ -74,24 +72,24 @@ export function OptionsPage() {
   const onRemoveToken = () =>
     run(async () => {
       show(await ask('settings/removeToken', null));
-      return { kind: 'status', text: 'Token removed.' };
+      return { kind: 'status', text: t('optionsTokenRemoved') };
     });
 
-  const managedNote = <small class="managed">Set by your administrator</small>;
+  const managedNote = <small class="managed">{t('optionsManaged')}</small>;
 
   return (
     <main class="options">
-      <h1>Glean Images</h1>
+      <h1>{t('extensionName')}</h1>
       {/* noValidate: the browser's own check of the email field would block Save with a tooltip instead of
           our message in role="alert"; the worker validates every field anyway. */}
-      <form onSubmit={onSave} aria-label="Connection" noValidate>
+      <form onSubmit={onSave} aria-label={t('optionsConnectionLabel')} noValidate>
         <label class="field">
-          <span>Glean instance</span>
+          <span>{t('optionsInstanceLabel')}</span>
           <input
             type="text"
             name="instance"
             value={instance}
-            placeholder="acme-prod or https://acme-prod-be.glean.com"
+            placeholder={t('optionsInstancePlaceholder')}
             readOnly={saved?.managed.instance}
             autoComplete="url"
             spellcheck={false}
@@ -100,7 +98,7 @@ export function OptionsPage() {
           {saved?.managed.instance && managedNote}
         </label>
         <label class="field">
-          <span>API token</span>
+          <span>{t('optionsTokenLabel')}</span>
           <input
             type="password"
             name="token"
@@ -111,47 +109,47 @@ export function OptionsPage() {
           />
         </label>
         <p id="token-hint" class="hint">
-          {saved?.tokenHint ? `Token saved (ends in …${saved.tokenHint})` : 'No token saved.'}
+          {saved?.tokenHint ? t('optionsTokenSaved', saved.tokenHint) : t('optionsNoToken')}
           {saved?.tokenHint && (
             <button type="button" class="link" onClick={onRemoveToken} disabled={busy}>
-              Remove token
+              {t('optionsRemoveToken')}
             </button>
           )}
         </p>
         <label class="field">
-          <span>Act as</span>
+          <span>{t('optionsActAsLabel')}</span>
           <input
             type="email"
             name="actAs"
             value={actAs}
-            placeholder="only for global tokens: user@example.com"
+            placeholder={t('optionsActAsPlaceholder')}
             autoComplete="email"
             onInput={(event) => setActAs(event.currentTarget.value)}
           />
         </label>
         <label class="field">
-          <span>Auth type</span>
+          <span>{t('optionsAuthTypeLabel')}</span>
           <select
             name="authType"
             value={authType}
             disabled={saved?.managed.authType}
             onChange={(event) => setAuthType(event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '')}
           >
-            <option value="">Glean token (default)</option>
-            <option value="OAUTH">OAUTH</option>
+            <option value="">{t('optionsAuthTypeDefault')}</option>
+            <option value="OAUTH">{t('optionsAuthTypeOauth')}</option>
           </select>
           {saved?.managed.authType && managedNote}
         </label>
         <fieldset>
-          <legend>Right-click uploads</legend>
+          <legend>{t('optionsRightClickLegend')}</legend>
           <MetadataFields value={defaults} onChange={setDefaults} />
         </fieldset>
         <div class="actions">
           <button type="submit" disabled={busy}>
-            Save
+            {t('optionsSaveButton')}
           </button>
           <button type="button" onClick={onTest} disabled={busy}>
-            Test connection
+            {t('optionsTestButton')}
           </button>
         </div>
         <NoticeLine notice={notice} />

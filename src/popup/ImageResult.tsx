@@ -1,4 +1,6 @@
 /** A looked-up image with what a person wants to know about it. */
+import { t } from '../shared/i18n.ts';
+
 export interface ShownImage {
   url: string;
   name: string;
@@ -7,9 +9,9 @@ export interface ShownImage {
 }
 
 export function formatBytes(size: number): string {
-  if (size < 1024) return `${size} B`;
-  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
-  return `${(size / 1024 / 1024).toFixed(1)} MB`;
+  if (size < 1024) return t('sizeBytes', size);
+  if (size < 1024 * 1024) return t('sizeKilobytes', (size / 1024).toFixed(1));
+  return t('sizeMegabytes', (size / 1024 / 1024).toFixed(1));
 }
 
 /** `image/svg+xml` → `svg`, `image/x-icon` → `ico`: a file name a person's system will open. */
@@ -21,11 +23,11 @@ function extensionOf(contentType: string): string {
 export function ImageResult({ image }: { image: ShownImage }) {
   return (
     <figure class="result">
-      <img src={image.url} alt={`Glean image ${image.name}`} />
+      <img src={image.url} alt={t('popupImageAlt', image.name)} />
       <figcaption>
         {image.contentType} · {formatBytes(image.size)} ·{' '}
         <a href={image.url} download={`glean-image.${extensionOf(image.contentType)}`}>
-          Save image
+          {t('popupSaveImage')}
         </a>
       </figcaption>
     </figure>

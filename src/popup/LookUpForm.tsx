@@ -1,6 +1,7 @@
 /** "Look up image": by key, or by type / ID / datasource / content ID. */
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
+import { t } from '../shared/i18n.ts';
 import type { ImageMetadata, ImageQuery } from '../shared/imageMetadata.ts';
 import type { LookUpResult } from '../shared/messages.ts';
 import { findCachedImage, readCachedImage, type CachedImage } from '../shared/cacheReader.ts';
@@ -18,7 +19,7 @@ function queryFrom(key: string, metadata: ImageMetadata): ImageQuery | null {
 }
 
 function describeQuery(query: ImageQuery): string {
-  if ('key' in query) return `key ${query.key}`;
+  if ('key' in query) return t('popupQueryKey', query.key);
   return Object.values(query.metadata)
     .filter((value) => value)
     .join(' ');
@@ -33,7 +34,7 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
 
   useEffect(() => () => shown && URL.revokeObjectURL(shown.url), [shown]);
 
-  const tell = (source: LookUpResult['source']) => setNotice({ kind: 'status', text: source === 'cache' ? 'from cache' : 'from Glean' });
+  const tell = (source: LookUpResult['source']) => setNotice({ kind: 'status', text: t(source === 'cache' ? 'popupFromCache' : 'popupFromGlean') });
 
   const show = (image: CachedImage, query: ImageQuery, source: LookUpResult['source']) => {
     const { contentType, size } = image.entry;
@@ -47,7 +48,7 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
    */
   const refresh = async (result: LookUpResult, query: ImageQuery, hit: CachedImage | undefined) => {
     const image = await readCachedImage(result.imageId);
-    if (!image) throw new Error('The image vanished from the cache before it could be shown. Look it up again.');
+    if (!image) throw new Error(t('popupImageVanished'));
     const upgraded = hit?.isThumbnail === true && !image.isThumbnail;
     if (hit?.entry.digest === image.entry.digest && !upgraded) tell(result.source);
     else show(image, query, result.source);
@@ -57,11 +58,11 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
     event.preventDefault();
     const query = queryFrom(key, metadata);
     if (!query) {
-      setNotice({ kind: 'alert', text: 'Enter a key, or a type, ID, datasource or content ID to look up.' });
+      setNotice({ kind: 'alert', text: t('popupLookUpEmpty') });
       return;
     }
     setBusy(true);
-    setNotice({ kind: 'status', text: 'Looking up…' });
+    setNotice({ kind: 'status', text: t('popupLookingUp') });
     // A hit shows before any message round trip; the lookup then refreshes it from Glean when online.
     const hit = await findCachedImage(query).catch(() => undefined);
     if (hit) show(hit, query, 'cache');
@@ -77,9 +78,9 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
 
   return (
     <form aria-labelledby="lookup-title" onSubmit={onSubmit} class="card">
-      <h2 id="lookup-title">Look up image</h2>
+      <h2 id="lookup-title">{t('popupLookUpTitle')}</h2>
       <label class="field">
-        <span>Key</span>
+        <span>{t('popupKeyLabel')}</span>
         <input
           type="text"
           name="key"
@@ -94,7 +95,7 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
           }}
         />
       </label>
-      <p class="or">or</p>
+      <p class="or">{t('popupOr')}</p>
       <MetadataFields
         value={metadata}
         onChange={(value) => {
@@ -103,7 +104,7 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
         }}
       />
       <button type="submit" disabled={busy}>
-        Look up
+        {t('popupLookUpButton')}
       </button>
       <NoticeLine notice={notice} />
       {shown && <ImageResult image={shown} />}

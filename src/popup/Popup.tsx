@@ -1,3 +1,4 @@
+import { t } from '../shared/i18n.ts';
 import type { Drafts } from './drafts.ts';
 import { LookUpForm } from './LookUpForm.tsx';
 import { RecentUploads } from './RecentUploads.tsx';
@@ -8,10 +9,10 @@ export function Popup({ drafts }: { drafts: Drafts }) {
     <main class="popup">
       <header class="bar">
         <h1>
-          <img src="icons/icon-32.png" alt="" width="20" height="20" /> Glean Images
+          <img src="icons/icon-32.png" alt="" width="20" height="20" /> {t('extensionName')}
         </h1>
         <a href="options.html" target="_blank" rel="noreferrer">
-          Options
+          {t('popupOptionsLink')}
         </a>
       </header>
       <LookUpForm draft={drafts.lookUp} />

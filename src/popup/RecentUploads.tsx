@@ -1,6 +1,7 @@
 /** "Recent uploads": every job, newest first, with its state in words, its URL, and Retry when it failed. */
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
+import { t } from '../shared/i18n.ts';
 import { STATE_WORDS, type UploadJob } from '../shared/uploadJob.ts';
 import { findCachedImage } from '../shared/cacheReader.ts';
 import { readBlob } from '../shared/uploadStore.ts';
@@ -43,14 +44,14 @@ function UploadItem({ job }: { job: UploadJob }) {
       <div class="job-body">
         <div class="job-title">
           <span class="name">{job.fileName}</span>
-          <span class="state">{STATE_WORDS[job.state]}</span>
+          <span class="state">{t(STATE_WORDS[job.state])}</span>
         </div>
         {job.result && (
           <p class="job-url">
             <a href={job.result.url} target="_blank" rel="noreferrer">
               {job.result.url}
             </a>
-            {job.result.key && <span class="key">Key: {job.result.key}</span>}
+            {job.result.key && <span class="key">{t('popupJobKey', job.result.key)}</span>}
           </p>
         )}
         {(job.state === 'failed' || waiting) && <p class="job-error">{job.lastError?.message}</p>}
@@ -58,16 +59,16 @@ function UploadItem({ job }: { job: UploadJob }) {
         <div class="job-actions">
           {job.result && (
             <button type="button" onClick={copy}>
-              {copied ? 'Copied' : 'Copy URL'}
+              {t(copied ? 'popupCopied' : 'popupCopyUrl')}
             </button>
           )}
           {job.state === 'failed' && (
             <button type="button" onClick={act(() => ask('upload/retry', { jobId: job.id }))}>
-              Retry
+              {t('popupRetry')}
             </button>
           )}
           <button type="button" class="link" onClick={act(() => ask('upload/remove', { jobId: job.id }))}>
-            Remove
+            {t('popupRemove')}
           </button>
         </div>
       </div>
@@ -79,13 +80,13 @@ export function RecentUploads() {
   const jobs = useJobs();
   return (
     <section class="card" aria-labelledby="uploads-title">
-      <h2 id="uploads-title">Recent uploads</h2>
+      <h2 id="uploads-title">{t('popupRecentUploadsTitle')}</h2>
       <ul class="jobs" aria-labelledby="uploads-title">
         {jobs.map((job) => (
           <UploadItem key={job.id} job={job} />
         ))}
       </ul>
-      {jobs.length === 0 && <p class="hint-inline">Nothing uploaded yet.</p>}
+      {jobs.length === 0 && <p class="hint-inline">{t('popupNothingUploaded')}</p>}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 /** "Upload image": a file picked, dropped or pasted, checked by its bytes, then handed to the worker as a job. */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
+import { t } from '../shared/i18n.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { checkImageFile } from '../shared/imageSniff.ts';
 import { checkMetadata } from '../shared/metadataCheck.ts';
@@ -37,7 +38,7 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
       return;
     }
     setSelected({ file, contentType: check.contentType, preview: URL.createObjectURL(file) });
-    setNotice({ kind: 'status', text: `${file.name || 'Pasted image'} selected (${formatBytes(file.size)}).` });
+    setNotice({ kind: 'status', text: t('popupFileSelected', file.name || t('popupPastedImage'), formatBytes(file.size)) });
   }, []);
   useImageFromPage(select);
   usePendingImage(select);
@@ -50,7 +51,7 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     if (!selected) {
-      setNotice({ kind: 'alert', text: 'Choose an image file first, or drop or paste one into this window.' });
+      setNotice({ kind: 'alert', text: t('popupChooseFileFirst') });
       return;
     }
     const fields = checkMetadata(metadata, { typeRequired: true });
@@ -63,12 +64,12 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
       const jobId = crypto.randomUUID();
       // The bytes go to IndexedDB, typed by what they are; only the id goes to the worker.
       await writeBlob(jobId, selected.file.slice(0, selected.file.size, selected.contentType));
-      await ask('upload/start', { jobId, metadata: fields.metadata, fileName: selected.file.name || 'pasted image' });
+      await ask('upload/start', { jobId, metadata: fields.metadata, fileName: selected.file.name || t('popupPastedFileName') });
       // A right-clicked image stays selected until it is uploaded (or another one is uploaded instead).
       void forgetPendingImage();
       setSelected(null);
       if (fileInput.current) fileInput.current.value = '';
-      setNotice({ kind: 'status', text: 'Upload started. It goes on even if you close this window.' });
+      setNotice({ kind: 'status', text: t('popupUploadStarted') });
     } catch (error) {
       setNotice({ kind: 'alert', text: errorText(error) });
     } finally {
@@ -78,9 +79,9 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
 
   return (
     <form aria-labelledby="upload-title" onSubmit={onSubmit} class="card">
-      <h2 id="upload-title">Upload image</h2>
+      <h2 id="upload-title">{t('popupUploadTitle')}</h2>
       <label class="field">
-        <span>Image file</span>
+        <span>{t('popupImageFileLabel')}</span>
         <input
           ref={fileInput}
           type="file"
@@ -92,11 +93,11 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
           }}
         />
       </label>
-      {selected && <img class="preview" src={selected.preview} alt={`Preview of ${selected.file.name || 'pasted image'}`} />}
-      <p class="hint-inline">Or drop or paste an image anywhere here.</p>
+      {selected && <img class="preview" src={selected.preview} alt={t('popupPreviewAlt', selected.file.name || t('popupPastedFileName'))} />}
+      <p class="hint-inline">{t('popupDropHint')}</p>
       <MetadataFields value={metadata} onChange={onMetadata} />
       <button type="submit" disabled={busy}>
-        Upload
+        {t('popupUploadButton')}
       </button>
       <NoticeLine notice={notice} />
     </form>

@@ -1,5 +1,6 @@
 /** The pages' side of the message contract: one typed call per request, errors rethrown as data. */
 import browser from 'webextension-polyfill';
+import { t } from './i18n.ts';
 import type { AnswerOf, ErrorCode, PayloadOf, Reply, ReplyError, Request, RequestType } from './messages.ts';
 
 export class RequestFailed extends Error {
@@ -20,7 +21,7 @@ export async function ask<K extends RequestType>(type: K, payload: PayloadOf<K>)
   const request: Request<K> = { type, payload };
   const reply = (await browser.runtime.sendMessage(request)) as Reply<AnswerOf<K>> | undefined;
   if (!reply) {
-    throw new RequestFailed({ code: 'unexpected', message: 'The extension did not answer. Reload the page and try again.' });
+    throw new RequestFailed({ code: 'unexpected', message: t('errorNoAnswer') });
   }
   if (!reply.ok) throw new RequestFailed(reply.error);
   return reply.value;

@@ -3,6 +3,7 @@
  * Signatures: PNG (RFC 2083), JPEG (FF D8 FF), GIF87a/89a, WebP (RIFF....WEBP), BMP ("BM"),
  * ICO (00 00 01 00), AVIF (ISO BMFF "ftyp" with an avif/avis brand), SVG (an <svg> root in text).
  */
+import { t } from './i18n.ts';
 
 export const SNIFF_BYTES = 512;
 
@@ -37,22 +38,22 @@ export type ImageCheck = { ok: true; contentType: string } | { ok: false; messag
 
 /** Checks a file before anything is sent: empty, too large, unreadable, or not an image. */
 export async function checkImageFile(file: Blob, maxBytes = DEFAULT_MAX_UPLOAD_BYTES): Promise<ImageCheck> {
-  if (file.size === 0) return { ok: false, message: 'That file is empty. Choose the image file again.' };
+  if (file.size === 0) return { ok: false, message: t('fileEmpty') };
   if (file.size > maxBytes) {
     const limit = +(maxBytes / 1024 / 1024).toFixed(1);
     // Rounded up, so a file just over the limit never reads as "20.0 MB; the limit is 20 MB".
     const size = (Math.ceil((file.size / 1024 / 1024) * 10) / 10).toFixed(1);
-    return { ok: false, message: `That file is ${size} MB; the limit is ${limit} MB. Choose a smaller image.` };
+    return { ok: false, message: t('fileTooLarge', size, limit) };
   }
   let head: Uint8Array;
   try {
     head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
   } catch {
-    return { ok: false, message: 'That file could not be read. It may have been moved or deleted; choose it again.' };
+    return { ok: false, message: t('fileUnreadable') };
   }
   const contentType = sniffImageType(head);
   if (!contentType) {
-    return { ok: false, message: 'That file is not an image Glean can take (PNG, JPEG, GIF, WebP, BMP, ICO, AVIF or SVG), whatever its name says.' };
+    return { ok: false, message: t('fileNotImage') };
   }
   return { ok: true, contentType };
 }

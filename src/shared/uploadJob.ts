@@ -2,6 +2,7 @@
  * An upload job as stored in IndexedDB: a record, not a promise, so it survives the worker being
  * stopped at any moment. The worker writes jobs; pages read them to show "Recent uploads".
  */
+import type { MessageName } from './i18n.ts';
 import type { ImageMetadata, ServerImageMetadata } from './imageMetadata.ts';
 import type { ReplyError } from './messages.ts';
 
@@ -37,9 +38,10 @@ export interface UploadJob {
   updatedAt: number;
 }
 
-export const STATE_WORDS: Record<JobState, string> = {
-  queued: 'Queued',
-  uploading: 'Uploading',
-  uploaded: 'Uploaded',
-  failed: 'Failed',
+/** A job's state in words ("Queued", "Uploading", "Uploaded", "Failed"), for `t()`. */
+export const STATE_WORDS: Record<JobState, MessageName> = {
+  queued: 'jobStateQueued',
+  uploading: 'jobStateUploading',
+  uploaded: 'jobStateUploaded',
+  failed: 'jobStateFailed',
 };

@@ -1,4 +1,6 @@
 /** The two live regions every page has: results in role="status", errors in role="alert". */
+import { t } from '../shared/i18n.ts';
+
 export interface Notice {
   kind: 'status' | 'alert';
   text: string;
@@ -18,5 +20,5 @@ export function NoticeLine({ notice }: { notice: Notice | null }) {
 }
 
 export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : 'Something went wrong. Try again.';
+  return error instanceof Error ? error.message : t('errorSomethingWrong');
 }

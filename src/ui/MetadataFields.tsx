@@ -1,4 +1,5 @@
 /** The four fields that name an image in Glean: "Type", "ID", "Datasource", "Content ID". */
+import { t } from '../shared/i18n.ts';
 import { IMAGE_TYPES, type ImageMetadata, type ImageType } from '../shared/imageMetadata.ts';
 
 interface Props {
@@ -27,14 +28,14 @@ export function MetadataFields({ value, onChange, disabled = false }: Props) {
   return (
     <div class="metadata">
       <label class="field">
-        <span>Type</span>
+        <span>{t('fieldType')}</span>
         <select
           name="type"
           value={value.type ?? ''}
           disabled={disabled}
           onChange={(event) => onChange({ ...value, type: event.currentTarget.value as ImageType | '' })}
         >
-          <option value="">(none)</option>
+          <option value="">{t('fieldTypeNone')}</option>
           {IMAGE_TYPES.map((type) => (
             <option key={type} value={type}>
               {type}
@@ -42,9 +43,9 @@ export function MetadataFields({ value, onChange, disabled = false }: Props) {
           ))}
         </select>
       </label>
-      {field('id', 'ID', 'user id, doctype…')}
-      {field('ds', 'Datasource', 'e.g. confluence')}
-      {field('cid', 'Content ID', 'optional')}
+      {field('id', t('fieldId'), t('fieldIdHint'))}
+      {field('ds', t('fieldDatasource'), t('fieldDatasourceHint'))}
+      {field('cid', t('fieldContentId'), t('fieldContentIdHint'))}
     </div>
   );
 }

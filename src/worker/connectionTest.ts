@@ -5,6 +5,7 @@
 import type { GleanClient, GleanConnection } from '../glean/client.ts';
 import { GleanError } from '../glean/gleanError.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
+import { t } from '../shared/i18n.ts';
 import type { ConnectionReport } from '../shared/messages.ts';
 
 export async function testConnection(connection: () => Promise<GleanConnection>, client: GleanClient): Promise<ConnectionReport> {
@@ -12,37 +13,34 @@ export async function testConnection(connection: () => Promise<GleanConnection>,
   try {
     conn = await connection();
   } catch {
-    return { verdict: 'not-configured', message: 'Enter your Glean instance and API token, then Save.' };
+    return { verdict: 'not-configured', message: t('connectionNotConfigured') };
   }
   const host = new URL(conn.baseUrl).host;
   try {
     await client.getImage(conn, { key: `connection-test-${crypto.randomUUID()}` });
-    return { verdict: 'ok', message: `Connected to ${host}: Glean accepted the token.` };
+    return { verdict: 'ok', message: t('connectionOk', host) };
   } catch (error) {
     if (!(error instanceof GleanError)) throw error;
     const status = error.status;
     switch (error.code) {
       case 'not-found':
       case 'bad-request':
-        return { verdict: 'ok', message: `Connected to ${host}: Glean accepted the token.`, ...(status ? { status } : {}) };
+        return { verdict: 'ok', message: t('connectionOk', host), ...(status ? { status } : {}) };
       case 'unauthorized':
         return {
           verdict: 'token-rejected',
-          message: `${host} rejected the API token (401). Paste a valid token, check “Auth type”, then Save.`,
+          message: t('connectionTokenRejected', host),
           status: 401,
         };
       case 'forbidden':
         return {
           verdict: 'not-permitted',
-          message: `${host} accepted the token but refused access (403): it may lack the permission or scope for images. Ask your Glean admin.`,
+          message: t('connectionNotPermitted', host),
           status: 403,
         };
       case 'unreachable':
       case 'timeout':
-        return {
-          verdict: 'unreachable',
-          message: `Could not reach ${host}. Check the instance name and your network or VPN, then try again.`,
-        };
+        return { verdict: 'unreachable', message: t('connectionUnreachable', host) };
       default:
         // Glean was reached but could not say yes: a 5xx or 429 passes by itself and a sign-in page
         // means the instance or token is wrong, so say which instead of doubting the instance name.
@@ -51,7 +49,7 @@ export async function testConnection(connection: () => Promise<GleanConnection>,
         }
         return {
           verdict: 'unexpected',
-          message: `${host} answered unexpectedly${status ? ` (${status})` : ''}. Check the instance name.`,
+          message: status ? t('connectionUnexpectedStatus', host, status) : t('connectionUnexpected', host),
           ...(status ? { status } : {}),
         };
     }

@@ -1,6 +1,7 @@
 /** Turns whatever a handler threw into the error a page shows: typed, worded for people, token-free. */
 import { GleanError, toErrorData } from '../glean/gleanError.ts';
 import { describeGleanError, type GleanActivity } from '../glean/userMessages.ts';
+import { t } from '../shared/i18n.ts';
 import type { ReplyError, RequestType } from '../shared/messages.ts';
 import { InvalidInput } from './invalidInput.ts';
 import { StorageFull } from './cache/storageFull.ts';
@@ -17,5 +18,5 @@ export function describeError(error: unknown, type: RequestType): ReplyError {
   }
   // A bug, not a Glean answer: say so without echoing internals (they could hold request details).
   console.error('Glean Images: unexpected failure', type, error instanceof Error ? error.name : typeof error);
-  return { code: 'unexpected', message: 'Something went wrong inside the extension. Try again; if it keeps happening, reload the extension.' };
+  return { code: 'unexpected', message: t('errorUnexpected') };
 }

@@ -2,6 +2,7 @@
  * The worker's single `runtime.onMessage` handler: checks who is asking, dispatches to the handler of
  * the request's type, and turns every outcome into a `Reply` (errors as data, never thrown across).
  */
+import { t } from '../shared/i18n.ts';
 import type { AnswerOf, PayloadOf, Reply, ReplyError, RequestType } from '../shared/messages.ts';
 
 export interface Sender {
@@ -23,10 +24,6 @@ export interface RouterDeps {
   describeError: (error: unknown, type: RequestType) => ReplyError;
 }
 
-const refused: ReplyError = {
-  code: 'refused',
-  message: 'Only the extension’s own pages may ask for this.',
-};
 
 /**
  * Only our own pages are trusted: a content script's sender carries the web page's URL, and other
@@ -49,9 +46,9 @@ function isRequest(message: unknown, handlers: Handlers): message is { type: Req
 export function createRouter({ handlers, extensionId, extensionOrigin, describeError }: RouterDeps) {
   return async function route(message: unknown, sender: Sender): Promise<Reply<unknown>> {
     if (!isRequest(message, handlers)) {
-      return { ok: false, error: { code: 'invalid-input', message: 'Unknown request.' } };
+      return { ok: false, error: { code: 'invalid-input', message: t('errorUnknownRequest') } };
     }
-    if (!isOwnPage(sender, extensionId, extensionOrigin)) return { ok: false, error: refused };
+    if (!isOwnPage(sender, extensionId, extensionOrigin)) return { ok: false, error: { code: 'refused', message: t('errorRefused') } };
     const handler = handlers[message.type] as (payload: unknown) => Promise<unknown>;
     try {
       return { ok: true, value: await handler(message.payload) };

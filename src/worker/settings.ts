@@ -7,6 +7,7 @@ import { GleanError } from '../glean/gleanError.ts';
 import { parseActAs, parseInstance } from '../glean/instance.ts';
 import { isImageType, type ImageMetadata } from '../shared/imageMetadata.ts';
 import type { AuthType, SettingsInput, SettingsView } from '../shared/messages.ts';
+import { t } from '../shared/i18n.ts';
 import { InvalidInput } from './invalidInput.ts';
 import { instanceProblemMessage } from '../shared/instanceProblems.ts';
 import { migrateSettings, SETTINGS_VERSION, type StoredSettings } from './storedSettings.ts';
@@ -90,10 +91,10 @@ export function createSettings({ local, readPolicy }: SettingsDeps) {
     const parsed = parseInstance(instance);
     if (!parsed.ok) throw new InvalidInput(instanceProblemMessage(parsed.problem));
     const actAs = parseActAs(input.actAs);
-    if (!actAs.ok) throw new InvalidInput('“Act as” must be an email address, such as alex@example.com, or empty.');
+    if (!actAs.ok) throw new InvalidInput(t('settingsActAsInvalid'));
     const token = input.token?.trim();
     if (token !== undefined && token !== '' && !/^[\x21-\x7e]+$/.test(token)) {
-      throw new InvalidInput('The API token has spaces or characters a token never has. Paste it again from Glean.');
+      throw new InvalidInput(t('settingsTokenInvalid'));
     }
     const next: StoredSettings = {
       version: SETTINGS_VERSION,

@@ -10,6 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { samplePng } from '../../sandbox/png.ts';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
 import { blobId, type CacheEntry } from '../../src/shared/cacheEntry.ts';
+import { eventually } from '../harness/eventually.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
 import { saveSettings } from '../harness/configure.ts';
 import { cachedEntries, noisePng, putInSandbox, storedImage, watchStatuses } from '../harness/imageCache.ts';
@@ -74,8 +75,8 @@ test('cache: a new popup shows an image seen before "from cache", offline too, t
   const key = await putInSandbox(sandbox, 'offline-photo', noisePng(600, 400));
   const first = await lookUp(key);
   await first.form.getByRole('status').filter({ hasText: 'from Glean' }).waitFor();
-  const [entry] = await cachedEntries(first.popup);
-  assert.ok(entry);
+  // The answer comes first; the thumbnail follows it (see keepImage's thumbnailLater).
+  const entry = await eventually('the thumbnail', async () => (await cachedEntries(first.popup)).find((e) => e.thumbnail));
   assert.equal(entry.thumbnail?.contentType, 'image/webp');
   assert.deepEqual(await storedImage(first.popup, blobId(entry.id, 'thumbnail')), { type: 'image/webp', width: 256, height: 171 });
   assert.deepEqual(entry.original, { contentType: 'image/png', bytes: entry.size });

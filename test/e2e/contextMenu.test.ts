@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page, Worker } from 'playwright-core';
 import type { ImageMetadata } from '../../src/shared/imageMetadata.ts';
 import { startSandbox, type RecordedRequest, type Sandbox } from '../../sandbox/server.ts';
+import { eventually } from '../harness/eventually.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
 import { saveSettings } from '../harness/configure.ts';
 import { LOGIN_COOKIE, startImageSite, type ImageSite, type SiteRequest } from '../harness/imageSite.ts';
@@ -70,17 +71,6 @@ async function watchNotifications(worker: Worker): Promise<void> {
 async function notifications(): Promise<SeenNotification[]> {
   const worker = await extension.worker();
   return worker.evaluate(() => (globalThis as unknown as { seenNotifications: SeenNotification[] }).seenNotifications);
-}
-
-/** Polls until `probe` gives a value: the state the test needs, never a fixed wait. */
-async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The next notification after those already seen, once it exists in the browser too. */

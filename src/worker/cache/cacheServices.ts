@@ -7,6 +7,7 @@ import browser from 'webextension-polyfill';
 import type { GleanConnection } from '../../glean/client.ts';
 import { GleanError } from '../../glean/gleanError.ts';
 import { CACHE_DATABASES, MAX_BUDGET_MB, MIN_BUDGET_MB } from '../../shared/cacheEntry.ts';
+import { t } from '../../shared/i18n.ts';
 import type { CacheStats } from '../../shared/messages.ts';
 import { InvalidInput } from '../invalidInput.ts';
 import { partitionOf } from '../partition.ts';
@@ -83,7 +84,7 @@ export function createCacheServices(connection: () => Promise<GleanConnection>) 
 
     async setBudget(megabytes: number): Promise<CacheStats> {
       const bytes = budgetBytes(megabytes);
-      if (bytes === null) throw new InvalidInput(`The cache size must be from ${MIN_BUDGET_MB} to ${MAX_BUDGET_MB} MB.`);
+      if (bytes === null) throw new InvalidInput(t('settingsCacheSizeOutOfRange', MIN_BUDGET_MB, MAX_BUDGET_MB));
       await imageCache.setBudget(bytes, await currentPartition());
       return imageCache.stats();
     },

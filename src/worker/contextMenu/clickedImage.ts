@@ -3,6 +3,7 @@
  * an image by what they are (an HTML login or error page is not, whatever the server called it).
  * Every failure is an InvalidInput whose message says why.
  */
+import { t } from '../../shared/i18n.ts';
 import { checkImageFile } from '../../shared/imageSniff.ts';
 import { InvalidInput } from '../invalidInput.ts';
 import { decodeDataUrl } from './dataUrl.ts';
@@ -28,7 +29,7 @@ export async function readClickedImage(source: ImageSource, where: ImageInPage, 
       return checked(readInPage(where));
     case 'web': {
       if (!(await hostAccess)) {
-        throw new InvalidInput(`Glean Images was not allowed to read images from ${source.url.hostname}, so nothing was uploaded. Choose “Allow” when asked.`);
+        throw new InvalidInput(t('imageHostRefused', source.url.hostname));
       }
       try {
         return await checked(fetchImage(source.url));

@@ -1,4 +1,5 @@
 /** A `data:` image's bytes, decoded where they are: in the URL itself. `fetch` decodes base64 and %-escapes alike. */
+import { t } from '../../shared/i18n.ts';
 import { InvalidInput } from '../invalidInput.ts';
 import { readBounded } from './fetchImage.ts';
 
@@ -8,7 +9,7 @@ export async function decodeDataUrl(dataUrl: string): Promise<Blob> {
     // A data: URL goes nowhere; the house rule asks every fetch outside the Glean client to say so anyway.
     response = await fetch(dataUrl, { credentials: 'omit' });
   } catch {
-    throw new InvalidInput('The image’s data: address is malformed, so it could not be read.');
+    throw new InvalidInput(t('imageDataUrlMalformed'));
   }
   return readBounded(response);
 }

@@ -3,24 +3,24 @@
  * Glean's token: the token goes nowhere but Glean. Reads at most the upload limit, so a huge or
  * endless response cannot fill memory.
  */
+import { t } from '../../shared/i18n.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/imageSniff.ts';
 import { InvalidInput } from '../invalidInput.ts';
 
 const TIMEOUT_MS = 30_000;
 
-export const tooLarge = (): InvalidInput =>
-  new InvalidInput(`The image is larger than ${DEFAULT_MAX_UPLOAD_BYTES / 1024 / 1024} MB, the most Glean Images uploads. Save a smaller copy and upload that.`);
+export const tooLarge = (): InvalidInput => new InvalidInput(t('imageTooLarge', DEFAULT_MAX_UPLOAD_BYTES / 1024 / 1024));
 
 export async function fetchImage(url: URL): Promise<Blob> {
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'omit', referrerPolicy: 'no-referrer', signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch {
-    throw new InvalidInput(`${url.hostname} could not be reached for the image. Check the connection and try again.`);
+    throw new InvalidInput(t('imageHostUnreachable', url.hostname));
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new InvalidInput(`${url.hostname} answered ${response.status} instead of sending the image.`);
+    throw new InvalidInput(t('imageHostAnswered', url.hostname, response.status));
   }
   return readBounded(response);
 }

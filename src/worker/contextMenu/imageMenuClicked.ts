@@ -5,6 +5,7 @@
  * told by a notification.
  */
 import type { Menus, Tabs } from 'webextension-polyfill';
+import { t } from '../../shared/i18n.ts';
 import type { ImageMetadata } from '../../shared/imageMetadata.ts';
 import { forgetPendingImage, keepPendingImage } from '../../shared/pendingImage.ts';
 import { writeBlob } from '../../shared/uploadStore.ts';
@@ -23,10 +24,6 @@ export interface ImageMenuDeps {
   uploadDefaults: () => Promise<ImageMetadata>;
   uploads: UploadQueue;
 }
-
-const NO_DEFAULT_TYPE =
-  'Right-click uploads need a default Type: set it in Options → “Right-click uploads” (click here). ' +
-  'Or choose “Upload image to Glean…” to fill in this image’s details.';
 
 export function createImageMenuListener({ uploadDefaults, uploads }: ImageMenuDeps) {
   return function imageMenuClicked(info: Menus.OnClickData, tab: Tabs.Tab | undefined): void {
@@ -48,7 +45,7 @@ export function createImageMenuListener({ uploadDefaults, uploads }: ImageMenuDe
       }
       const metadata = await uploadDefaults();
       if (!metadata.type) {
-        await notifyNotUploaded(NO_DEFAULT_TYPE, { opensOptions: true });
+        await notifyNotUploaded(t('menuNoDefaultType'), { opensOptions: true });
         return;
       }
       const blob = await readClickedImage(source, where, hostAccess);

@@ -2,6 +2,7 @@
  * Which way the bytes of a right-clicked image can be read, decided by its URL alone, and the name it
  * is listed under. Pure, so every scheme is unit-tested.
  */
+import { t } from '../../shared/i18n.ts';
 
 export type ImageSource =
   /** Fetched by the worker itself, without cookies or any Glean credentials. */
@@ -12,14 +13,12 @@ export type ImageSource =
   | { way: 'page'; url: string }
   | { way: 'refused'; reason: string };
 
-const SAVE_AND_UPLOAD = 'Save the image and upload it from Glean Images in the toolbar.';
-
 export function imageSource(srcUrl: string | undefined): ImageSource {
   let url: URL;
   try {
     url = new URL(srcUrl ?? '');
   } catch {
-    return { way: 'refused', reason: `The browser did not say where this image comes from. ${SAVE_AND_UPLOAD}` };
+    return { way: 'refused', reason: t('imageSourceUnknown') };
   }
   switch (url.protocol) {
     case 'https:':
@@ -30,9 +29,9 @@ export function imageSource(srcUrl: string | undefined): ImageSource {
     case 'blob:':
       return { way: 'page', url: url.href };
     case 'file:':
-      return { way: 'refused', reason: `This image is a file on your computer, which extensions may not read. Upload it from Glean Images in the toolbar.` };
+      return { way: 'refused', reason: t('imageSourceLocalFile') };
     default:
-      return { way: 'refused', reason: `Glean Images cannot read images from “${url.protocol}” addresses. ${SAVE_AND_UPLOAD}` };
+      return { way: 'refused', reason: t('imageSourceUnsupported', url.protocol) };
   }
 }
 
@@ -52,7 +51,7 @@ export function imageFileName(source: ImageSource, pageUrl: string | undefined):
     if (name) return name.slice(0, MAX_NAME);
   }
   const host = hostOf(pageUrl) ?? (source.way === 'web' ? source.url.hostname : undefined);
-  return host ? `Image from ${host}` : 'Image from a web page';
+  return host ? t('imageFromHost', host) : t('imageFromWebPage');
 }
 
 function hostOf(address: string | undefined): string | undefined {

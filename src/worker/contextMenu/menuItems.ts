@@ -7,6 +7,7 @@
  * With two items, both browsers group them under one item named after the extension.
  */
 import browser from 'webextension-polyfill';
+import { t } from '../../shared/i18n.ts';
 
 /** Uploads at once with the defaults from Options → "Right-click uploads". */
 export const UPLOAD_ITEM = 'upload-image';
@@ -16,10 +17,10 @@ export const UPLOAD_WITH_DETAILS_ITEM = 'upload-image-with-details';
 export async function createMenuItems(): Promise<void> {
   await browser.contextMenus.removeAll();
   for (const [id, title] of [
-    [UPLOAD_ITEM, 'Upload image to Glean'],
-    [UPLOAD_WITH_DETAILS_ITEM, 'Upload image to Glean…'],
+    [UPLOAD_ITEM, 'menuUploadImage'],
+    [UPLOAD_WITH_DETAILS_ITEM, 'menuUploadImageWithDetails'],
   ] as const) {
-    browser.contextMenus.create({ id, title, contexts: ['image'] }, () => {
+    browser.contextMenus.create({ id, title: t(title), contexts: ['image'] }, () => {
       // Read, so a failure is logged once and plainly instead of as "Unchecked runtime.lastError".
       const error = browser.runtime.lastError;
       if (error) console.error('Glean Images: menu item not created', id, error.message);

@@ -4,6 +4,7 @@
  * read the job from the store even after the worker was restarted.
  */
 import browser from 'webextension-polyfill';
+import { t } from '../../shared/i18n.ts';
 import type { UploadJob } from '../../shared/uploadJob.ts';
 import { readJob } from '../../shared/uploadStore.ts';
 import { openPopup } from '../openPopup.ts';
@@ -19,16 +20,17 @@ function show(id: string, title: string, message: string): Promise<void> {
 
 /** Nothing was uploaded, and `message` says why. */
 export function notifyNotUploaded(message: string, { opensOptions = false } = {}): Promise<void> {
-  return show((opensOptions ? OPENS_OPTIONS : JUST_SAYS) + crypto.randomUUID(), 'Image not uploaded', message);
+  return show((opensOptions ? OPENS_OPTIONS : JUST_SAYS) + crypto.randomUUID(), t('notifyNotUploadedTitle'), message);
 }
 
 /** The queue's `finished` hook: says how a right-click upload ended. */
 export async function announceUploadEnded(job: UploadJob): Promise<void> {
   if (job.origin !== 'context-menu') return;
   if (job.state === 'uploaded') {
-    await show(job.id, 'Uploaded to Glean', `${job.fileName} is in Glean. Click to open it.`);
+    await show(job.id, t('notifyUploadedTitle'), t('notifyUploadedMessage', job.fileName));
   } else if (job.state === 'failed') {
-    await show(job.id, 'Upload to Glean failed', `${job.fileName}: ${job.lastError?.message ?? 'it could not be uploaded.'} Click to see it in Recent uploads.`);
+    const reason = job.lastError?.message ?? t('notifyFailedNoReason');
+    await show(job.id, t('notifyFailedTitle'), t('notifyFailedMessage', job.fileName, reason));
   }
 }
 

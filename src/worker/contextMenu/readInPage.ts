@@ -6,6 +6,7 @@
  * must be JSON-serialisable in Chrome (https://developer.chrome.com/docs/extensions/reference/api/scripting#type-InjectionResult).
  */
 import browser from 'webextension-polyfill';
+import { t } from '../../shared/i18n.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/imageSniff.ts';
 import { InvalidInput } from '../invalidInput.ts';
 import { decodeDataUrl } from './dataUrl.ts';
@@ -69,7 +70,7 @@ export interface ImageInPage {
 }
 
 export async function readInPage({ src, tabId, frameId }: ImageInPage): Promise<Blob> {
-  const unreadable = new InvalidInput('The page does not let extensions read this image. Save it and upload it from Glean Images in the toolbar.');
+  const unreadable = new InvalidInput(t('imageUnreadableInPage'));
   if (tabId === undefined) throw unreadable;
   let answer: unknown;
   try {

@@ -2,6 +2,7 @@
  * The worker's side of "Upload": the page has stored the file's Blob under the job id; the worker
  * checks the bytes and metadata itself (never trusting the page's checks) and queues the job.
  */
+import { t } from '../../shared/i18n.ts';
 import { checkImageFile } from '../../shared/imageSniff.ts';
 import type { ImageMetadata } from '../../shared/imageMetadata.ts';
 import { checkMetadata } from '../../shared/metadataCheck.ts';
@@ -17,9 +18,9 @@ export async function startUpload(
   { jobId, metadata, fileName }: { jobId: string; metadata: ImageMetadata; fileName: string },
   origin: UploadJob['origin'] = 'popup',
 ): Promise<UploadJob> {
-  if (typeof jobId !== 'string' || !/^[\w-]{8,64}$/.test(jobId)) throw new InvalidInput('That upload has no valid id. Try again.');
+  if (typeof jobId !== 'string' || !/^[\w-]{8,64}$/.test(jobId)) throw new InvalidInput(t('uploadInvalidId'));
   const blob = await readBlob(jobId);
-  if (!blob) throw new InvalidInput('The image did not arrive. Choose it again and press Upload.');
+  if (!blob) throw new InvalidInput(t('uploadImageMissing'));
   const [image, fields] = [await checkImageFile(blob), checkMetadata(metadata, { typeRequired: true })];
   if (!image.ok || !fields.ok) {
     await deleteBlob(jobId);

@@ -6,6 +6,7 @@
  */
 import { asGleanError, type GleanError } from '../../glean/gleanError.ts';
 import { UPLOAD_RETRY } from '../../glean/retryPolicy.ts';
+import { t } from '../../shared/i18n.ts';
 import type { UploadJob, UploadResult } from '../../shared/uploadJob.ts';
 import type { Clock } from '../clock.ts';
 import {
@@ -72,7 +73,7 @@ export function createUploadQueue(deps: UploadQueueDeps) {
       const blob = await store.readBlob(job.id);
       if (signal.aborted) return;
       if (!blob) {
-        const failed = await save(failNow(job, { code: 'invalid-input', message: 'The image’s bytes are no longer stored. Choose the file again and upload it.' }, clock.now()));
+        const failed = await save(failNow(job, { code: 'invalid-input', message: t('uploadBytesGone') }, clock.now()));
         await deps.finished?.(failed, undefined);
         return;
       }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GleanError, fromErrorData, toErrorData, type GleanErrorCode } from '../../../src/glean/gleanError.ts';
-import { GLEAN_ERROR_MESSAGES, describeGleanError, type GleanActivity } from '../../../src/glean/userMessages.ts';
+import { describeGleanError, type GleanActivity } from '../../../src/glean/userMessages.ts';
 
 const CODES: GleanErrorCode[] = [
   'unauthorized',
@@ -95,19 +95,6 @@ describe('describeGleanError', () => {
           assert.ok(text.length > 10, `${code}/${context}: ${text}`);
           assert.doesNotMatch(text, /\$|undefined|technical/, `${code}/${context}: ${text}`);
         }
-      }
-    }
-  });
-});
-
-describe('GLEAN_ERROR_MESSAGES', () => {
-  it('is in _locales messages.json shape, every $PLACEHOLDER$ defined', () => {
-    for (const [name, entry] of Object.entries(GLEAN_ERROR_MESSAGES)) {
-      assert.match(name, /^[A-Za-z0-9_]+$/);
-      assert.ok(entry.message && entry.description, name);
-      const placeholders: Record<string, unknown> = 'placeholders' in entry ? entry.placeholders : {};
-      for (const [, used] of entry.message.matchAll(/\$([A-Za-z0-9_]+)\$/g)) {
-        assert.ok(used !== undefined && used.toLowerCase() in placeholders, `${name}: $${used}$ has no placeholder`);
       }
     }
   });
