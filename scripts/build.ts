@@ -14,6 +14,7 @@ const ENTRY_POINTS = {
   worker: 'src/worker/index.ts',
   popup: 'src/popup/index.tsx',
   options: 'src/options/index.tsx',
+  image: 'src/viewer/index.ts',
 };
 
 async function bundle(outdir: string, dev: boolean): Promise<Metafile> {
@@ -56,7 +57,7 @@ function preloadTags(metafile: Metafile, outdir: string, page: string): string {
 }
 
 async function writePages(metafile: Metafile, staging: string, out: string): Promise<void> {
-  for (const page of ['popup', 'options']) {
+  for (const page of ['popup', 'options', 'image']) {
     const html = await readFile(join(root, 'public', `${page}.html`), 'utf8');
     const stagingDir = staging.slice(root.length).replace(/^\//, '');
     await writeFile(join(out, `${page}.html`), html.replace('<!-- modulepreload -->', preloadTags(metafile, stagingDir, page)));

@@ -1,7 +1,10 @@
 /** A looked-up image with what a person wants to know about it. */
+import { useState } from 'preact/hooks';
 import { t } from '../shared/i18n.ts';
 
 export interface ShownImage {
+  /** The cache entry: "Open full size" reads it in its own tab. */
+  id: string;
   url: string;
   name: string;
   contentType: string;
@@ -21,15 +24,26 @@ function extensionOf(contentType: string): string {
 }
 
 export function ImageResult({ image }: { image: ShownImage }) {
+  const [dimensions, setDimensions] = useState<string | null>(null);
   return (
     <figure class="result">
-      <img src={image.url} alt={t('popupImageAlt', image.name)} />
+      <img
+        src={image.url}
+        alt={t('popupImageAlt', image.name)}
+        onLoad={(event) => setDimensions(t('popupImageDimensions', event.currentTarget.naturalWidth, event.currentTarget.naturalHeight))}
+      />
       <figcaption>
-        {image.contentType} · {formatBytes(image.size)} ·{' '}
+        {dimensions && `${dimensions} · `}
+        {image.contentType} · {formatBytes(image.size)}
+      </figcaption>
+      <p class="result-actions">
+        <a href={`image.html#${encodeURIComponent(image.id)}`} target="_blank" rel="noreferrer">
+          {t('popupOpenFullSize')}
+        </a>
         <a href={image.url} download={`glean-image.${extensionOf(image.contentType)}`}>
           {t('popupSaveImage')}
         </a>
-      </figcaption>
+      </p>
     </figure>
   );
 }

@@ -38,7 +38,7 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
 
   const show = (image: CachedImage, query: ImageQuery, source: LookUpResult['source']) => {
     const { contentType, size } = image.entry;
-    setShown({ url: URL.createObjectURL(image.blob), name: describeQuery(query), contentType, size });
+    setShown({ id: image.entry.id, url: URL.createObjectURL(image.blob), name: describeQuery(query), contentType, size });
     tell(source);
   };
 

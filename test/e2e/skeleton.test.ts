@@ -36,6 +36,13 @@ test('options save the server and token; the popup looks up a sample image from 
   await form.getByRole('status').filter({ hasText: 'from Glean' }).waitFor();
   const width = await image.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth));
   assert.ok(width > 0, 'the image decodes');
+  await form.getByText(`${width} × ${width} px · image/png`).waitFor();
+  assert.match((await form.getByRole('link', { name: 'Save image' }).getAttribute('download')) ?? '', /\.png$/);
+
+  // "Open full size" is one click: a tab that reads the image from the cache by itself.
+  const [viewer] = await Promise.all([popup.context().waitForEvent('page'), form.getByRole('link', { name: 'Open full size' }).click()]);
+  const full = viewer.getByRole('img', { name: 'Glean image at full size' });
+  assert.equal(await full.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth)), width);
 
   const gets = sandbox.requests.filter((r) => r.path === '/rest/api/v1/images');
   assert.equal(gets.length, 1);
