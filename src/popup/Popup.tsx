@@ -16,8 +16,10 @@ export function Popup({ drafts }: { drafts: Drafts }) {
         </a>
       </header>
       <LookUpForm draft={drafts.lookUp} />
-      <UploadForm draft={drafts.upload} />
-      <RecentUploads />
+      <div class="column">
+        <UploadForm draft={drafts.upload} />
+        <RecentUploads />
+      </div>
     </main>
   );
 }

@@ -1,14 +1,16 @@
 /// <reference types="chrome" />
 /** The popup and options as people meet them: accessible, keyboard-only, within the popup's size, and the real toolbar popup. */
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
 import { axeViolations } from '../harness/axe.ts';
-import { launchExtension, type Extension } from '../harness/chromium.ts';
+import { launchExtension, root, type Extension } from '../harness/chromium.ts';
 import { saveSettings } from '../harness/configure.ts';
 import { pngFile } from '../harness/files.ts';
-import { lookUpForm, uploadForm } from '../harness/popup.ts';
+import { fillMetadata, lookUpForm, uploadForm, uploadItem } from '../harness/popup.ts';
 
 let sandbox: Sandbox;
 let extension: Extension;
@@ -19,7 +21,17 @@ before(async () => {
   const options = await extension.openPage('options.html');
   await saveSettings(options, { instance: sandbox.url, token: sandbox.token });
   await options.close();
+  // One finished upload, so "Recent uploads" has an item to check (and to show in the screenshots).
+  const popup = await extension.openPage('popup.html');
+  await uploadForm(popup).getByLabel('Image file').setInputFiles((await pngFile('team-logo.png', 'team logo', 128)).path);
+  await fillMetadata(uploadForm(popup), { type: 'LOGO', id: 'team' });
+  await uploadForm(popup).getByRole('button', { name: 'Upload' }).click();
+  await uploadItem(popup, 'team-logo.png').getByText('Uploaded', { exact: true }).waitFor();
+  await popup.close();
 });
+
+/** The README's screenshots come from here: `UPDATE_SCREENSHOTS=1 npm test` writes them into docs/. */
+const screenshotDir = join(root, process.env.UPDATE_SCREENSHOTS ? 'docs' : 'artifacts/screenshots');
 after(async () => {
   await extension?.close();
   await sandbox?.close();
@@ -37,6 +49,8 @@ describe('popup and options quality', () => {
       await lookUpForm(popup).getByRole('button', { name: 'Look up' }).click();
       await lookUpForm(popup).getByRole('img', { name: /^Glean image/ }).waitFor();
       assert.deepEqual(await axeViolations(popup), []);
+      await mkdir(screenshotDir, { recursive: true });
+      await popup.locator('main').screenshot({ path: join(screenshotDir, `popup-${colorScheme}.png`), animations: 'disabled' });
 
       const options = await extension.openPage('options.html');
       await options.emulateMedia({ colorScheme });
@@ -64,7 +78,13 @@ describe('popup and options quality', () => {
 
   test('the popup fits within the browser’s 800×600 popup limit', async () => {
     const popup = await extension.openPage('popup.html');
-    const size = await popup.locator('main').evaluate((main) => main.getBoundingClientRect());
+    // At its fullest: a looked-up image, a selected file with its preview, and a finished upload.
+    await uploadForm(popup).getByLabel('Image file').setInputFiles((await pngFile('tall.png', 'tall', 400)).path);
+    await lookUpForm(popup).getByRole('textbox', { name: 'Key' }).fill(sandbox.samples[0]?.key ?? '');
+    await lookUpForm(popup).getByRole('button', { name: 'Look up' }).click();
+    await lookUpForm(popup).getByRole('img', { name: /^Glean image/ }).waitFor();
+    await uploadItem(popup, 'team-logo.png').waitFor();
+    const size = await popup.locator('main').evaluate((main) => ({ width: main.scrollWidth, height: main.scrollHeight }));
     assert.ok(size.width <= 800, `width ${size.width}`);
     assert.ok(size.height <= 600, `height ${size.height}`);
     await popup.close();
