@@ -16,6 +16,8 @@ export type GleanErrorCode =
   | 'aborted'
   | 'bad-response'
   | 'not-configured'
+  /** The browser has not given the extension access to the Glean server's host (see src/worker/serverAccess.ts). */
+  | 'no-access'
   | 'too-large'
   | 'http';
 
@@ -133,6 +135,7 @@ const CODES: ReadonlySet<string> = new Set<GleanErrorCode>([
   'aborted',
   'bad-response',
   'not-configured',
+  'no-access',
   'too-large',
   'http',
 ]);

@@ -74,20 +74,10 @@ export function parseActAs(input: string): { ok: true; actAs?: string } | { ok: 
   return { ok: true, actAs: text };
 }
 
-/** The host permission to request for a server outside *.glean.com. Match patterns have no port
+/** The host permission that lets the worker reach the server (src/worker/serverAccess.ts). Match patterns have no port
  * (Chrome and Firefox match every port), so http://127.0.0.1:8080 needs http://127.0.0.1/*.
  * `baseUrl` is one parseInstance accepted. */
 export function instanceHostPattern(baseUrl: string): string {
   const url = new URL(baseUrl);
   return `${url.protocol}//${url.hostname}/*`;
-}
-
-/** Whether the manifest's `https://*.glean.com/*` host permission already covers the server. */
-export function isGleanHosted(baseUrl: string): boolean {
-  try {
-    const url = new URL(baseUrl);
-    return url.protocol === 'https:' && url.hostname.endsWith('.glean.com');
-  } catch {
-    return false;
-  }
 }

@@ -48,6 +48,9 @@ function whatHappened(e: GleanError, context: GleanActivity): string {
       return describeBadResponse(e, context);
     case 'not-configured':
       return t('gleanNotConfigured');
+    case 'no-access':
+      // The worker retries an upload by itself once access is granted (src/worker/index.ts).
+      return t(context === 'upload' ? 'gleanNoAccessUpload' : 'gleanNoAccess');
     case 'too-large':
       return t('gleanTooLarge');
     case 'http':

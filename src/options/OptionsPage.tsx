@@ -6,6 +6,7 @@ import type { AuthType, SettingsView } from '../shared/messages.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
+import { ServerAccess } from '../ui/ServerAccess.tsx';
 import { requestServerAccess } from './serverAccess.ts';
 import { CacheSection } from './CacheSection.tsx';
 
@@ -80,6 +81,7 @@ export function OptionsPage() {
   return (
     <main class="options">
       <h1>{t('extensionName')}</h1>
+      <ServerAccess baseUrl={saved?.baseUrl || null} />
       {/* noValidate: the browser's own check of the email field would block Save with a tooltip instead of
           our message in role="alert"; the worker validates every field anyway. */}
       <form onSubmit={onSave} aria-label={t('optionsConnectionLabel')} noValidate>

@@ -1,16 +1,19 @@
 /**
- * Host permission for a Glean server outside *.glean.com (the only host the manifest requires).
- * Called synchronously from the Save click: `permissions.request` needs the user gesture.
+ * Host permission for the Glean server, asked for by Save. Even `https://*.glean.com/*`, which the
+ * manifest requires, may be missing: Firefox did not grant Manifest V3 host permissions at install
+ * before 127 and lets people withdraw them, and Chrome withholds them under "Site access: On click"
+ * (see src/worker/serverAccess.ts). Asking costs nothing when access is there: neither browser shows
+ * a prompt then. Called synchronously from the Save click: `permissions.request` needs the user gesture.
  */
 import browser from 'webextension-polyfill';
-import { instanceHostPattern, isGleanHosted, parseInstance } from '../glean/instance.ts';
+import { instanceHostPattern, parseInstance } from '../glean/instance.ts';
 
 export type Access = 'not-needed' | 'granted' | 'refused';
 
 export function requestServerAccess(instance: string): Promise<Access> {
   const parsed = parseInstance(instance.trim());
   // A bad instance is reported by the worker's validation; nothing to ask for yet.
-  if (!parsed.ok || isGleanHosted(parsed.baseUrl)) return Promise.resolve('not-needed');
+  if (!parsed.ok) return Promise.resolve('not-needed');
   return browser.permissions
     .request({ origins: [instanceHostPattern(parsed.baseUrl)] })
     .then((granted) => (granted ? 'granted' : 'refused'));

@@ -63,11 +63,14 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
     }
     setBusy(true);
     setNotice({ kind: 'status', text: t('popupLookingUp') });
-    // A hit shows before any message round trip; the lookup then refreshes it from Glean when online.
+    // The worker is asked at once, so a miss waits on no cache read; a hit shows before its answer,
+    // which then refreshes it from Glean when online.
+    const answer = ask('image/lookUp', { query, session });
+    answer.catch(() => undefined); // Handled below; this only keeps an early failure from reading as unhandled.
     const hit = await findCachedImage(query).catch(() => undefined);
     if (hit) show(hit, query, 'cache');
     try {
-      await refresh(await ask('image/lookUp', { query, session }), query, hit);
+      await refresh(await answer, query, hit);
     } catch (error) {
       setShown(null);
       setNotice({ kind: 'alert', text: errorText(error) });

@@ -1,10 +1,12 @@
 import { t } from '../shared/i18n.ts';
+import { ServerAccess, useSavedBaseUrl } from '../ui/ServerAccess.tsx';
 import type { Drafts } from './drafts.ts';
 import { LookUpForm } from './LookUpForm.tsx';
 import { RecentUploads } from './RecentUploads.tsx';
 import { UploadForm } from './UploadForm.tsx';
 
 export function Popup({ drafts }: { drafts: Drafts }) {
+  const baseUrl = useSavedBaseUrl();
   return (
     <main class="popup">
       <header class="bar">
@@ -15,6 +17,7 @@ export function Popup({ drafts }: { drafts: Drafts }) {
           {t('popupOptionsLink')}
         </a>
       </header>
+      <ServerAccess baseUrl={baseUrl} />
       <LookUpForm draft={drafts.lookUp} />
       <div class="column">
         <UploadForm draft={drafts.upload} />

@@ -6,6 +6,7 @@ import { STATE_WORDS, type UploadJob } from '../shared/uploadJob.ts';
 import { findCachedImage } from '../shared/cacheReader.ts';
 import { readBlob } from '../shared/uploadStore.ts';
 import { errorText } from '../ui/Messages.tsx';
+import { copyText } from './copyText.ts';
 import { useJobs } from './useJobs.ts';
 
 function Thumbnail({ job }: { job: UploadJob }) {
@@ -34,7 +35,7 @@ function UploadItem({ job }: { job: UploadJob }) {
   };
   const copy = act(async () => {
     if (!job.result) return;
-    await navigator.clipboard.writeText(job.result.url);
+    await copyText(job.result.url);
     setCopied(true);
   });
   const waiting = job.state === 'queued' && job.lastError;

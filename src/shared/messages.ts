@@ -30,7 +30,7 @@ export interface SettingsView {
   managed: { instance: boolean; authType: boolean };
 }
 
-export type ConnectionVerdict = 'ok' | 'token-rejected' | 'not-permitted' | 'unreachable' | 'not-configured' | 'unexpected';
+export type ConnectionVerdict = 'ok' | 'token-rejected' | 'not-permitted' | 'unreachable' | 'no-access' | 'not-configured' | 'unexpected';
 
 export interface ConnectionReport {
   verdict: ConnectionVerdict;

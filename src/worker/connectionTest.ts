@@ -12,7 +12,8 @@ export async function testConnection(connection: () => Promise<GleanConnection>,
   let conn: GleanConnection;
   try {
     conn = await connection();
-  } catch {
+  } catch (error) {
+    if (error instanceof GleanError && error.code === 'no-access') return { verdict: 'no-access', message: describeGleanError(error, 'test') };
     return { verdict: 'not-configured', message: t('connectionNotConfigured') };
   }
   const host = new URL(conn.baseUrl).host;

@@ -10,11 +10,13 @@ import { createImageMenuListener } from './contextMenu/imageMenuClicked.ts';
 import { createMenuItems } from './contextMenu/menuItems.ts';
 import { onNotificationClicked } from './contextMenu/notify.ts';
 import { createRouter } from './router.ts';
-import { cache, client, lookUp, settings, uploads } from './services.ts';
+import { cache, client, gleanConnection, lookUp, settings, uploads } from './services.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
 import { showUnfinishedCount } from './uploads/badge.ts';
+import { retryUploadsWaitingForAccess } from './uploads/retryWhenAllowed.ts';
 import { startUpload } from './uploads/startUpload.ts';
+import * as uploadStore from '../shared/uploadStore.ts';
 import { UPLOAD_ALARM } from './uploads/wakeUp.ts';
 
 const route = createRouter({
@@ -25,7 +27,7 @@ const route = createRouter({
     'settings/get': () => settings.view(),
     'settings/save': (input) => settings.save(input).then(cache.afterSettingsChange),
     'settings/removeToken': () => settings.removeToken().then(cache.afterSettingsChange),
-    'connection/test': () => testConnection(settings.connection, client),
+    'connection/test': () => testConnection(gleanConnection, client),
     'image/lookUp': ({ query, session }) => lookUp(query, sessionSignal(session)),
     'cache/stats': () => cache.stats(),
     'cache/clear': () => cache.clear(),
@@ -57,6 +59,8 @@ browser.contextMenus.onClicked.addListener(
   createImageMenuListener({ uploadDefaults: async () => (await settings.view()).defaults, uploads }),
 );
 browser.notifications.onClicked.addListener((id) => void onNotificationClicked(id));
+// Access to the Glean server granted (from "Grant access" or the browser's settings): uploads that failed without it go again.
+browser.permissions.onAdded.addListener(() => void retryUploadsWaitingForAccess(uploadStore, uploads));
 
 // The badge is the browser's, not stored: a browser start shows it empty until it is recounted.
 void showUnfinishedCount();

@@ -10,6 +10,7 @@ import { createLookUp } from './lookUp.ts';
 import { createCacheServices } from './cache/cacheServices.ts';
 import { realClock } from './clock.ts';
 import { createSettings, type ManagedPolicy } from './settings.ts';
+import { requireServerAccess } from './serverAccess.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import type { UploadJob } from '../shared/uploadJob.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
@@ -32,6 +33,9 @@ async function readPolicy(): Promise<ManagedPolicy> {
 
 export const settings = createSettings({ local: browser.storage.local, readPolicy });
 
+/** The connection for a request to Glean: the settings', once the browser lets the worker reach that server. */
+export const gleanConnection = requireServerAccess(settings.connection, (permissions) => browser.permissions.contains(permissions));
+
 // The worker's global fetch, bound: Chrome throws "Illegal invocation" for an unbound one.
 export const client = createGleanClient({ fetch: fetch.bind(globalThis) });
 
@@ -43,7 +47,7 @@ export const cache = createCacheServices(settings.connection);
 export const { rememberUpload } = cache;
 
 export const lookUp = createLookUp({
-  connection: settings.connection,
+  connection: gleanConnection,
   client,
   pool,
   clock: realClock,
@@ -64,7 +68,7 @@ async function rememberUploaded(job: UploadJob, blob: Blob | undefined): Promise
 export const uploads = createUploadQueue({
   store: uploadStore,
   upload: async (blob, job, signal) => {
-    const conn = await settings.connection();
+    const conn = await gleanConnection();
     return pool.limit((shared) => client.uploadImage(conn, asChecked(blob, job), job.metadata, { signal: shared }), signal);
   },
   describe: (error, willRetry, retryInMs) =>

@@ -23,11 +23,20 @@ interface BidiFrame {
   browsingContext: { navigate(url: string, wait: 'complete'): Promise<unknown> };
 }
 
-export async function launchFirefoxExtension({ build = 'firefox-dev', prefs = {} }: { build?: string; prefs?: Record<string, unknown> } = {}): Promise<FirefoxExtension> {
+export interface FirefoxLaunchOptions {
+  build?: string;
+  prefs?: Record<string, unknown>;
+  headless?: boolean;
+  /** The browser's environment, such as a DISPLAY for a headed browser (see `startXvfb`). */
+  env?: Record<string, string>;
+}
+
+export async function launchFirefoxExtension({ build = 'firefox-dev', prefs = {}, headless = true, env }: FirefoxLaunchOptions = {}): Promise<FirefoxExtension> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
-    headless: true,
+    headless,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     args: ['--remote-allow-system-access'],
     extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }), ...prefs },
   });

@@ -1,6 +1,9 @@
 /**
- * Thumbnails for the image cache, made in the worker with createImageBitmap and OffscreenCanvas
- * (both exist in service workers and in Firefox's event pages; no DOM is needed).
+ * Thumbnails for the image cache, made in the worker with createImageBitmap and OffscreenCanvas: a
+ * service worker (Chrome) has no DOM and no <canvas>, so only these two work in both backgrounds.
+ * Firefox's event page is a DOM window and has both too (OffscreenCanvas from Firefox 105, on by
+ * default in windows and workers: https://developer.mozilla.org/docs/Web/API/OffscreenCanvas#browser_compatibility),
+ * and encodes WebP from Firefox 96; the cache scenario (test/scenarios) checks a WebP thumbnail in each.
  */
 import { HEADER_BYTES, imageSize } from './imageSize.ts';
 

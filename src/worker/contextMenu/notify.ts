@@ -12,6 +12,13 @@ import { openPopup } from '../openPopup.ts';
 const OPENS_OPTIONS = 'options:';
 const JUST_SAYS = 'problem:';
 
+/**
+ * Only what both browsers show: a "basic" notification with an icon, a title and a message. Firefox
+ * ignores `buttons`, `requireInteraction`, `priority` and the other types' fields
+ * (https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/API/notifications/NotificationOptions#browser_compatibility),
+ * so nothing may depend on them: a click on the notification itself is the one action, and what it
+ * does is read from its id.
+ */
 function show(id: string, title: string, message: string): Promise<void> {
   return browser.notifications
     .create(id, { type: 'basic', iconUrl: browser.runtime.getURL('icons/icon-128.png'), title, message })

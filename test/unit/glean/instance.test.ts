@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   instanceHostPattern,
-  isGleanHosted,
   parseActAs,
   parseInstance,
   type InstanceProblem,
@@ -97,14 +96,5 @@ describe('host permissions', () => {
     assert.equal(instanceHostPattern('https://glean.example.com:8443'), 'https://glean.example.com/*');
     assert.equal(instanceHostPattern('http://127.0.0.1:8080'), 'http://127.0.0.1/*');
     assert.equal(instanceHostPattern('http://localhost:3000'), 'http://localhost/*');
-  });
-
-  it('knows which servers the manifest already covers', () => {
-    assert.equal(isGleanHosted('https://acme-prod-be.glean.com'), true);
-    assert.equal(isGleanHosted('https://glean.example.com'), false);
-    assert.equal(isGleanHosted('https://evilglean.com'), false);
-    assert.equal(isGleanHosted('https://glean.com.evil.example'), false);
-    assert.equal(isGleanHosted('http://acme-be.glean.com'), false);
-    assert.equal(isGleanHosted('not a url'), false);
   });
 });

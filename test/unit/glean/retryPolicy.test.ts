@@ -74,6 +74,7 @@ describe('isRetryable: the policy table', () => {
     ['bad-response', false],
     ['aborted', false],
     ['not-configured', false],
+    ['no-access', false],
     ['bad-request', false],
   ];
   for (const [code, retryable] of codes) {

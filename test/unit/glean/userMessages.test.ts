@@ -15,6 +15,7 @@ const CODES: GleanErrorCode[] = [
   'aborted',
   'bad-response',
   'not-configured',
+  'no-access',
   'too-large',
   'http',
 ];

@@ -45,6 +45,14 @@ for (const { error, verdict, says } of ROWS) {
   });
 }
 
+test('connection test: without access to the server, points at "Grant access" and sends nothing', async () => {
+  const report = await testConnection(async () => {
+    throw new GleanError('no-access', 'no host permission');
+  }, failingWith(status(500)));
+  assert.equal(report.verdict, 'no-access');
+  assert.match(report.message, /has not given Glean Images access to your Glean server\. Choose “Grant access”/);
+});
+
 test('connection test: without settings, asks for them and sends nothing', async () => {
   const report = await testConnection(async () => {
     throw new GleanError('not-configured', 'not set');

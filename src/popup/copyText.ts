@@ -1,0 +1,10 @@
+/**
+ * "Copy URL". `navigator.clipboard.writeText` works in both browsers' extension pages, the toolbar popup
+ * included, while the click's user activation lasts, with no permission: Chrome lets extension pages
+ * write with a user gesture, and Firefox asks for the `clipboardWrite` permission only for writes
+ * outside a user action (https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/Interact_with_the_clipboard#writing_to_the_clipboard).
+ * So the manifest asks for none, and this must be called from the click, before the handler's first await.
+ */
+export function copyText(text: string): Promise<void> {
+  return navigator.clipboard.writeText(text);
+}

@@ -1,0 +1,77 @@
+/**
+ * "Grant access": shown on the popup and the Options page while the browser withholds access to the
+ * Glean server (why that happens, in each browser: src/worker/serverAccess.ts). Lookups and uploads
+ * without it fail with a message that points here, so nothing fails silently.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { instanceHostPattern } from '../glean/instance.ts';
+import { ask } from '../shared/ask.ts';
+import { t } from '../shared/i18n.ts';
+import { errorText } from './Messages.tsx';
+
+type Access = 'unknown' | 'granted' | 'missing';
+
+/** The saved server's base URL, for a page that does not read the settings otherwise (the popup). */
+export function useSavedBaseUrl(): string | null {
+  const [baseUrl, setBaseUrl] = useState<string | null>(null);
+  useEffect(() => {
+    ask('settings/get', null).then(
+      (view) => setBaseUrl(view.baseUrl || null),
+      () => setBaseUrl(null), // The page's own requests will say what is wrong.
+    );
+  }, []);
+  return baseUrl;
+}
+
+export function ServerAccess({ baseUrl }: { baseUrl: string | null }) {
+  const [access, setAccess] = useState<Access>('unknown');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    setAccess('unknown');
+    if (!baseUrl) return;
+    const permissions = { origins: [instanceHostPattern(baseUrl)] };
+    let current = true;
+    const check = (): void => {
+      browser.permissions.contains(permissions).then(
+        (granted) => current && setAccess(granted ? 'granted' : 'missing'),
+        () => current && setAccess('unknown'),
+      );
+    };
+    check();
+    // Access also comes and goes elsewhere: the browser's extension settings, the other page, the prompt
+    // answered after Firefox closed the popup that asked.
+    browser.permissions.onAdded.addListener(check);
+    browser.permissions.onRemoved.addListener(check);
+    return () => {
+      current = false;
+      browser.permissions.onAdded.removeListener(check);
+      browser.permissions.onRemoved.removeListener(check);
+    };
+  }, [baseUrl]);
+
+  if (access !== 'missing' || !baseUrl) return null;
+
+  const onGrant = (): void => {
+    setProblem(null);
+    // Called in the click itself, before any await: `permissions.request` needs the user action
+    // (https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/User_actions,
+    // https://developer.chrome.com/docs/extensions/reference/api/permissions#method-request).
+    browser.permissions.request({ origins: [instanceHostPattern(baseUrl)] }).then(
+      (granted) => (granted ? setAccess('granted') : setProblem(t('accessRefused'))),
+      (error: unknown) => setProblem(errorText(error)),
+    );
+  };
+
+  return (
+    <div class="access">
+      <p role="alert" class="notice error">
+        {problem ?? t('accessMissing', new URL(baseUrl).host)}
+      </p>
+      <button type="button" onClick={onGrant}>
+        {t('accessGrantButton')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * What a scenario may do with a browser, in a person's terms: open the extension's pages, fill a
+ * labelled field, choose in a list, press a named button, pick a file, read what a status or alert
+ * line says. Implemented once with Playwright for Chromium (./chromium.ts) and once with puppeteer-core
+ * over WebDriver BiDi for Firefox (./firefox.ts), so every scenario in ./scenarios.ts is written once.
+ * Names are matched exactly, as the design's UI contract fixes them.
+ */
+
+/** Containers a scenario narrows its search to: forms, lists and their items, by accessible name. */
+export type ContainerRole = 'form' | 'list' | 'listitem' | 'group';
+
+/** A page, or a named part of it. Every method waits for what it needs (an element, a state) itself. */
+export interface Scope {
+  within(role: ContainerRole, name: string): Scope;
+  /** Types into the field labelled `label` (a textbox or password field), replacing what was there. */
+  fill(label: string, value: string): Promise<void>;
+  /** Chooses the option with `value` in the list box labelled `label`. */
+  select(label: string, value: string): Promise<void>;
+  /** Gives the file input labelled `label` this file, as the browser's file picker would. */
+  setInputFiles(label: string, path: string): Promise<void>;
+  /** Clicks the button named `name`, once it is enabled. */
+  click(name: string): Promise<void>;
+  /** Waits until a button named `name` is there and enabled (such as Save, once settings are loaded). */
+  waitForButton(name: string): Promise<void>;
+  /** Waits until no button named `name` is there. */
+  waitForNoButton(name: string): Promise<void>;
+  /** Waits until the scope's `role` line (or any of its text, without a role) holds `text`. */
+  waitForText(text: string | RegExp, role?: 'status' | 'alert'): Promise<void>;
+  /** What the scope's only `role` line says now, '' when it is empty. */
+  liveText(role: 'status' | 'alert'): Promise<string>;
+  /** The current value of the field labelled `label`. */
+  fieldValue(label: string): Promise<string>;
+  /** Waits for an image whose accessible name matches, and answers its decoded width (0 if it cannot decode). */
+  waitForImage(name: string | RegExp): Promise<number>;
+}
+
+/** Runs in an extension page, with the page's `chrome`/`browser` and IndexedDB. Must be self-contained. */
+export type InPage<A, T> = (arg: A) => T | Promise<T>;
+
+export interface ExtensionPage extends Scope {
+  evaluate<A, T>(fn: InPage<A, T>, arg: A): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A web page in a tab (the image site), for the right-click menu. */
+export interface WebPage {
+  /** Waits until every image of the page has loaded. */
+  imagesLoaded(): Promise<void>;
+}
+
+/** The items of the extension's image menu (src/worker/contextMenu/menuItems.ts), in menu order. */
+export type ImageMenuItem = 'Upload image to Glean' | 'Upload image to Glean…';
+
+/**
+ * What a browser can do beyond the basics, for the scenarios that need it. A scenario declares what it
+ * needs; a browser that lacks it gets no test for that scenario (see ./run.ts), and the README says so.
+ */
+export type Capability =
+  /** The real right-click menu, opened and chosen from under Xvfb with xdotool. */
+  | 'native-context-menu'
+  /** Stopping the background as the browser does when it is idle, and seeing that it stopped. */
+  | 'suspend-background'
+  /** Taking the Glean server's host access away as a person can, and answering the browser's prompt to give it back. */
+  | 'withhold-host-access'
+  /** A real paste (Ctrl+V) of an image put on the system clipboard. */
+  | 'paste-image'
+  /** A real drop of a file from outside the page. */
+  | 'drop-file';
+
+export interface ScenarioBrowser {
+  readonly name: 'Chromium' | 'Firefox';
+  openExtensionPage(path: 'popup.html' | 'options.html'): Promise<ExtensionPage>;
+  openWebPage(url: string): Promise<WebPage>;
+  /** Stops (Chromium) or lets the browser suspend (Firefox) the background; resolves once it is gone. */
+  suspendBackground(): Promise<void>;
+  /** Withdraws the extension's access to hosts matching `pattern`, the way a person can in this browser. */
+  withholdHostAccess(pattern: string): Promise<void>;
+  /** Stands in for the person answering "Allow" to the permission prompt a "Grant access" click opened. */
+  allowPermissionPrompt(pattern: string): Promise<void>;
+  /** Right-clicks the element and chooses the extension's `item` from the real menu. */
+  chooseFromImageMenu(page: WebPage, selector: string, item: ImageMenuItem): Promise<void>;
+  /** Puts the PNG file on the system clipboard and presses Ctrl+V in the page. */
+  pasteImage(page: ExtensionPage, path: string): Promise<void>;
+  /** Drags the file from outside and drops it on the page. */
+  dropFile(page: ExtensionPage, path: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How a browser is launched for one scenario: what it is asked to be able to do. */
+export interface LaunchRequest {
+  needs: readonly Capability[];
+}
+
+export interface BrowserDriver {
+  readonly name: ScenarioBrowser['name'];
+  /** What this browser can do, and for what it cannot, why (shown in the README). */
+  readonly capabilities: ReadonlySet<Capability>;
+  launch(request: LaunchRequest): Promise<ScenarioBrowser>;
+}
