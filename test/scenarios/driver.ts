@@ -93,7 +93,17 @@ export interface LaunchRequest {
 
 export interface BrowserDriver {
   readonly name: ScenarioBrowser['name'];
-  /** What this browser can do, and for what it cannot, why (shown in the README). */
-  readonly capabilities: ReadonlySet<Capability>;
+  /** What this browser (or its automation) cannot do, each with the reason; it can do everything else. */
+  readonly cannot: Partial<Record<Capability, string>>;
   launch(request: LaunchRequest): Promise<ScenarioBrowser>;
+}
+
+/** A string matches as a substring, case and all; a RegExp as itself. */
+export function asPattern(text: string | RegExp): RegExp {
+  return typeof text === 'string' ? new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : text;
+}
+
+/** Whether any of the scenario's needs is one this browser serves only with a headed window on Xvfb. */
+export function needsDisplay(needs: readonly Capability[], displayed: readonly Capability[]): boolean {
+  return needs.some((need) => displayed.includes(need));
 }

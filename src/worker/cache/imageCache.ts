@@ -191,11 +191,14 @@ export function createImageCache({ entries, blobs, local, now }: ImageCacheDeps)
     },
 
     /**
-     * Stores an image and then evicts what the policy says. On a QuotaExceededError it evicts to
+     * Stores an image (only under the published partition) and then evicts what the policy says. On a QuotaExceededError it evicts to
      * make room and tries once more; a second failure is a `StorageFull`, never a crash.
      */
     put(image: ImageToKeep): Promise<CacheEntry[]> {
       return oneAtATime(async () => {
+        // A write that started under another identity (a lookup's late thumbnail, an upload that
+        // ended after the token changed) must not file that identity's image under this one's cache.
+        if ((await publishedPartition()) !== image.partition) return [];
         let written: CacheEntry[];
         try {
           written = await write(image);

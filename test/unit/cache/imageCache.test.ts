@@ -85,6 +85,15 @@ test('a partition switch deletes the previous identity’s entries before publis
   assert.equal((await cache.stats()).entries, 0);
 });
 
+test('a write for an identity that is no longer current files nothing (a late thumbnail, a late upload)', async () => {
+  const { cache } = setup();
+  await cache.usePartition('token-a');
+  await cache.usePartition('token-b');
+  assert.deepEqual(await cache.put(image('token-a', 'key=late', 100, 10)), []);
+  assert.deepEqual(await cache.stats(), { entries: 0, bytes: 0, budgetBytes: (await cache.stats()).budgetBytes });
+  assert.equal((await cache.put(image('token-b', 'key=now', 100))).length, 1);
+});
+
 test('a quota error evicts to make room and retries once', async () => {
   const stores = freshStores();
   const blobs = quotaFailures(stores.blobs);
