@@ -29,17 +29,21 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
 
   useEffect(() => () => selected && URL.revokeObjectURL(selected.preview), [selected]);
 
+  const refuse = useCallback((text: string) => {
+    setSelected(null);
+    if (fileInput.current) fileInput.current.value = '';
+    setNotice({ kind: 'alert', text });
+  }, []);
+
   const select = useCallback(async (file: File) => {
     const check = await checkImageFile(file);
     if (!check.ok) {
-      setSelected(null);
-      if (fileInput.current) fileInput.current.value = '';
-      setNotice({ kind: 'alert', text: check.message });
+      refuse(check.message);
       return;
     }
     setSelected({ file, contentType: check.contentType, preview: URL.createObjectURL(file) });
     setNotice({ kind: 'status', text: t('popupFileSelected', file.name || t('popupPastedImage'), formatBytes(file.size)) });
-  }, []);
+  }, [refuse]);
   useImageFromPage(select);
   usePendingImage(select);
 
@@ -93,7 +97,17 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
           }}
         />
       </label>
-      {selected && <img class="preview" src={selected.preview} alt={t('popupPreviewAlt', selected.file.name || t('popupPastedFileName'))} />}
+      {selected && (
+        <img
+          class="preview"
+          src={selected.preview}
+          alt={t('popupPreviewAlt', selected.file.name || t('popupPastedFileName'))}
+          // It starts like an image, yet the browser cannot draw it: damaged, or more pixels than it
+          // will decode (a decompression bomb). Refused here, where another file can still be chosen,
+          // rather than uploaded as an image nobody can look at (Glean shows images in a browser too).
+          onError={() => refuse(t('fileUndisplayable', selected.contentType))}
+        />
+      )}
       <p class="hint-inline">{t('popupDropHint')}</p>
       <MetadataFields value={metadata} onChange={onMetadata} />
       <button type="submit" disabled={busy}>

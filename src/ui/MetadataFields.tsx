@@ -17,7 +17,8 @@ export function MetadataFields({ value, onChange, disabled = false }: Props) {
         name={name}
         value={value[name] ?? ''}
         placeholder={hint}
-        maxLength={256}
+        // No maxLength: it would cut a pasted value short without a word, and upload under an ID
+        // nobody typed. Too long is refused with a message instead (src/shared/metadataCheck.ts).
         autoComplete="off"
         spellcheck={false}
         disabled={disabled}

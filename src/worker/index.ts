@@ -55,6 +55,8 @@ browser.storage.onChanged.addListener((_changes, area) => {
 });
 
 browser.runtime.onInstalled.addListener(() => void createMenuItems());
+// An update from a version that stored the token as text seals it (src/worker/tokenSeal.ts).
+browser.runtime.onInstalled.addListener(() => void settings.sealStoredToken());
 browser.contextMenus.onClicked.addListener(
   createImageMenuListener({ uploadDefaults: async () => (await settings.view()).defaults, uploads }),
 );

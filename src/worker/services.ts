@@ -11,6 +11,7 @@ import { createCacheServices } from './cache/cacheServices.ts';
 import { realClock } from './clock.ts';
 import { createSettings, type ManagedPolicy } from './settings.ts';
 import { requireServerAccess } from './serverAccess.ts';
+import { createTokenSeal, keyInIndexedDb } from './tokenSeal.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import type { UploadJob } from '../shared/uploadJob.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
@@ -31,7 +32,7 @@ async function readPolicy(): Promise<ManagedPolicy> {
   };
 }
 
-export const settings = createSettings({ local: browser.storage.local, readPolicy });
+export const settings = createSettings({ local: browser.storage.local, readPolicy, seal: createTokenSeal(keyInIndexedDb()) });
 
 /** The connection for a request to Glean: the settings', once the browser lets the worker reach that server. */
 export const gleanConnection = requireServerAccess(settings.connection, (permissions) => browser.permissions.contains(permissions));

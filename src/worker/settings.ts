@@ -11,6 +11,7 @@ import { t } from '../shared/i18n.ts';
 import { InvalidInput } from './invalidInput.ts';
 import { instanceProblemMessage } from '../shared/instanceProblems.ts';
 import { migrateSettings, SETTINGS_VERSION, type StoredSettings } from './storedSettings.ts';
+import type { TokenSeal } from './tokenSeal.ts';
 
 const SETTINGS_KEY = 'settings';
 const TOKEN_KEY = 'gleanApiToken';
@@ -31,19 +32,21 @@ export interface SettingsDeps {
   local: KeyValueArea;
   /** Enterprise policy (`storage.managed`); rejects or answers {} where none is set. */
   readPolicy: () => Promise<ManagedPolicy>;
+  /** The token is stored sealed: every page hears of `storage.local` changes (see tokenSeal.ts). */
+  seal: TokenSeal;
 }
 
 const TOKEN_HINT_LENGTH = 4;
 
-export function createSettings({ local, readPolicy }: SettingsDeps) {
+export function createSettings({ local, readPolicy, seal }: SettingsDeps) {
   async function readStored(): Promise<StoredSettings> {
     const { [SETTINGS_KEY]: stored } = await local.get(SETTINGS_KEY);
     return migrateSettings(stored);
   }
 
   async function readToken(): Promise<string> {
-    const { [TOKEN_KEY]: token } = await local.get(TOKEN_KEY);
-    return typeof token === 'string' ? token : '';
+    const { [TOKEN_KEY]: stored } = await local.get(TOKEN_KEY);
+    return seal.unseal(stored);
   }
 
   async function policy(): Promise<ManagedPolicy> {
@@ -104,8 +107,17 @@ export function createSettings({ local, readPolicy }: SettingsDeps) {
       authType: current.managed.authType ? current.authType : input.authType === 'OAUTH' ? 'OAUTH' : '',
       defaults: cleanDefaults(input.defaults),
     };
-    await local.set(token ? { [SETTINGS_KEY]: next, [TOKEN_KEY]: token } : { [SETTINGS_KEY]: next });
+    await local.set(token ? { [SETTINGS_KEY]: next, [TOKEN_KEY]: await seal.seal(token) } : { [SETTINGS_KEY]: next });
     return view();
+  }
+
+  /**
+   * A token that a version before sealing stored as text is sealed. Run at install and update, when
+   * no page is likely open: this one change still announces the old text to any page that is.
+   */
+  async function sealStoredToken(): Promise<void> {
+    const { [TOKEN_KEY]: stored } = await local.get(TOKEN_KEY);
+    if (typeof stored === 'string' && stored !== '') await local.set({ [TOKEN_KEY]: await seal.seal(stored) });
   }
 
   async function removeToken(): Promise<SettingsView> {
@@ -127,7 +139,7 @@ export function createSettings({ local, readPolicy }: SettingsDeps) {
     };
   }
 
-  return { view, save, removeToken, connection };
+  return { view, save, removeToken, connection, sealStoredToken };
 }
 
 export type Settings = ReturnType<typeof createSettings>;

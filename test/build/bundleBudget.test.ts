@@ -16,7 +16,9 @@ const root = new URL('../..', import.meta.url).pathname;
  * 9.7 KB, idb-keyval 1.3 KB minified) and our own worker, client, cache, jobs, context menu and
  * three pages at ~21 KB. See README "Performance" for the breakdown; raise only with a reason.
  */
-const TOTAL_GZIP_BUDGET = 32 * 1024;
+// 33 KB from 32 KB: sealing the token at rest (src/worker/tokenSeal.ts, ~0.5 KB gzip), so that the
+// storage change events every page hears carry no token.
+const TOTAL_GZIP_BUDGET = 33 * 1024;
 
 test(`the extension's JavaScript stays within ${TOTAL_GZIP_BUDGET / 1024} KB gzip`, async () => {
   const { files, total } = await measureBundles(join(root, 'dist', 'chrome'));

@@ -83,6 +83,7 @@ export interface ScenarioBrowser {
   pasteImage(page: ExtensionPage, path: string): Promise<void>;
   /** Drags the file from outside and drops it on the page. */
   dropFile(page: ExtensionPage, path: string): Promise<void>;
+  /** Ends the scenario: its pages and its extension go; the browser may serve the next scenario. */
   close(): Promise<void>;
 }
 
@@ -95,7 +96,10 @@ export interface BrowserDriver {
   readonly name: ScenarioBrowser['name'];
   /** What this browser (or its automation) cannot do, each with the reason; it can do everything else. */
   readonly cannot: Partial<Record<Capability, string>>;
+  /** A fresh extension, with nothing of another scenario's, in a browser that may serve several. */
   launch(request: LaunchRequest): Promise<ScenarioBrowser>;
+  /** Ends every browser `launch` started. */
+  dispose(): Promise<void>;
 }
 
 /** A string matches as a substring, case and all; a RegExp as itself. */

@@ -25,6 +25,18 @@ import {
 
 export const MAX_CONCURRENT_UPLOADS = 2;
 
+/**
+ * While uploads run, the queue also asks to be woken this long from now. Chrome may stop the worker
+ * in the middle of an upload however it is kept awake (a crash, memory pressure, DevTools), which
+ * leaves the job `uploading` with no wake-up scheduled and perhaps no page open to start the worker
+ * again: only the hourly cache sweep would. Woken, a new worker finds the job interrupted and sends it
+ * again; a worker still running it just asks again. 30 s is the soonest Chrome fires an alarm for an
+ * installed extension (https://developer.chrome.com/docs/extensions/reference/api/alarms).
+ */
+export const RESCUE_AFTER_MS = 30_000;
+
+const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+
 export interface JobStore {
   listJobs(): Promise<UploadJob[]>;
   readJob(id: string): Promise<UploadJob | undefined>;
@@ -117,7 +129,8 @@ export function createUploadQueue(deps: UploadQueueDeps) {
     }
     // Due jobs not started for want of a free slot need no wake-up: the end of a running upload pumps
     // again. (Asking for "now" would spin: a timer that fires, finds no slot, and asks for "now" again.)
-    deps.wakeAt(nextWakeUp(startable.filter((job) => (job.nextAttemptAt ?? Infinity) > now)));
+    const waiting = nextWakeUp(startable.filter((job) => (job.nextAttemptAt ?? Infinity) > now));
+    deps.wakeAt(earliest(waiting, running.size > 0 ? now + RESCUE_AFTER_MS : null));
   }
 
   /** Looks at every job and starts what is due; calls are queued so two never race. */

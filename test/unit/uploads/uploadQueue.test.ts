@@ -4,7 +4,7 @@ import { GleanError } from '../../../src/glean/gleanError.ts';
 import { UPLOAD_RETRY } from '../../../src/glean/retryPolicy.ts';
 import type { UploadJob, UploadResult } from '../../../src/shared/uploadJob.ts';
 import { createJob, type NewJob } from '../../../src/worker/uploads/jobMachine.ts';
-import { MAX_CONCURRENT_UPLOADS, createUploadQueue, type JobStore } from '../../../src/worker/uploads/uploadQueue.ts';
+import { MAX_CONCURRENT_UPLOADS, RESCUE_AFTER_MS, createUploadQueue, type JobStore } from '../../../src/worker/uploads/uploadQueue.ts';
 
 const T0 = Date.parse('2025-03-01T12:00:00Z');
 /** Each test fails rather than hangs if an awaited event never comes. */
@@ -359,6 +359,22 @@ describe('uploadQueue', () => {
     assert.equal(h.uploads.length, 1);
   });
 
+  it('while an upload runs, asks to be woken in case the worker is stopped mid-upload; once it ends, no more', LIMIT, async () => {
+    const h = setUp();
+    await h.enqueue('job-long');
+    const call = await h.upload(0);
+    await h.until(() => h.wakeAts.length > 0);
+    assert.equal(h.wakeAts.at(-1), T0 + RESCUE_AFTER_MS);
+    // The rescue wake-up comes while this worker still runs the upload: it asks again, starts nothing.
+    h.clock.time = T0 + RESCUE_AFTER_MS;
+    await h.queue.pump();
+    assert.equal(h.wakeAts.at(-1), T0 + 2 * RESCUE_AFTER_MS);
+    assert.equal(h.holds, 1);
+    call.resolve(result('job-long'));
+    await h.quiet();
+    assert.equal(h.wakeAts.at(-1), null);
+  });
+
   it('queues a job again after a retryable failure, asks to be woken then, and retries when pumped', LIMIT, async () => {
     const h = setUp();
     await h.enqueue('job-r');
@@ -625,7 +641,7 @@ describe('uploadQueue', () => {
     const h = setUp();
     await h.enqueue('job-w');
     const call = await h.upload(0);
-    assert.deepEqual(h.wakeAts, [null]);
+    assert.deepEqual(h.wakeAts, [T0 + RESCUE_AFTER_MS]);
 
     // A pump that has listed the jobs (job-w uploading, so nothing to wake for) but not yet decided.
     const listed = deferred();
@@ -647,7 +663,7 @@ describe('uploadQueue', () => {
     released.resolve();
     await slow;
     await h.until(() => h.wakeAts.length === 3);
-    assert.deepEqual(h.wakeAts, [null, null, T0 + UPLOAD_RETRY.initialDelayMs], 'the stale pump had the last word');
+    assert.deepEqual(h.wakeAts, [T0 + RESCUE_AFTER_MS, null, T0 + UPLOAD_RETRY.initialDelayMs], 'the stale pump had the last word');
   });
 
   it('Retry pressed while the last attempt is still being announced waits for it', LIMIT, async () => {

@@ -5,6 +5,8 @@ import type { SettingsInput } from '../../../src/shared/messages.ts';
 import { InvalidInput } from '../../../src/worker/invalidInput.ts';
 import { createSettings, type ManagedPolicy } from '../../../src/worker/settings.ts';
 import { migrateSettings, SETTINGS_VERSION } from '../../../src/worker/storedSettings.ts';
+import { createTokenSeal } from '../../../src/worker/tokenSeal.ts';
+import { keyInMemory } from './fakeKeys.ts';
 import { FakeStorageArea } from './fakeStorage.ts';
 
 const TOKEN = 'glean-secret-token-9876';
@@ -17,6 +19,7 @@ function setup(policy: ManagedPolicy | Error = {}) {
       if (policy instanceof Error) throw policy;
       return policy;
     },
+    seal: createTokenSeal(keyInMemory()),
   });
   return { local, settings };
 }
@@ -38,6 +41,25 @@ describe('settings', () => {
     assert.equal(view.tokenHint, '9876');
     assert.ok(!JSON.stringify(view).includes(TOKEN));
     assert.deepEqual(await settings.connection(), { baseUrl: 'https://acme-prod-be.glean.com', token: TOKEN });
+  });
+
+  test('the token is stored sealed, never as text, and read back through the seal', async () => {
+    const { local, settings } = setup();
+    await settings.save(input());
+    const stored = local.data.get('gleanApiToken');
+    assert.ok(stored, 'stored');
+    assert.ok(!JSON.stringify(stored).includes(TOKEN), 'not as text');
+    assert.equal((await settings.connection()).token, TOKEN);
+  });
+
+  test('a token an older version stored as text still works, and is sealed at install or update', async () => {
+    const { local, settings } = setup();
+    await local.set({ settings: { server: 'old', serverUrl: 'https://old-be.glean.com' }, gleanApiToken: TOKEN });
+    assert.equal((await settings.connection()).token, TOKEN);
+    await settings.sealStoredToken();
+    assert.ok(!JSON.stringify(local.data.get('gleanApiToken')).includes(TOKEN));
+    assert.equal((await settings.connection()).token, TOKEN);
+    assert.equal((await settings.view()).tokenHint, '9876');
   });
 
   test('saving without a token keeps the saved one', async () => {

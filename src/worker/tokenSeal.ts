@@ -1,0 +1,86 @@
+/**
+ * The API token at rest: sealed with AES-GCM under a key the extension makes once and keeps in its
+ * IndexedDB as a non-extractable CryptoKey.
+ *
+ * Why: the browser announces every `storage.local` change, old and new value, to every extension page
+ * with a `storage.onChanged` listener (the popup and options page have them, for other keys), so a
+ * token stored as text reached the pages each time it was saved or removed; and a copy of the
+ * profile's storage held it in the clear. Sealed, both carry only ciphertext. Code running inside
+ * the extension can still use the key: this keeps the token out of places it would otherwise reach
+ * by accident, and is no defence against the extension's own code.
+ */
+import { createStore, get, set } from 'idb-keyval';
+
+/** What `storage.local` holds in place of the token. */
+export interface SealedToken {
+  /** AES-GCM's 96-bit nonce, base64. */
+  iv: string;
+  /** Ciphertext and tag, base64. */
+  sealed: string;
+}
+
+/** Where the key lives; in memory for unit tests. */
+export interface KeyHolder {
+  read(): Promise<CryptoKey | undefined>;
+  write(key: CryptoKey): Promise<void>;
+}
+
+export interface TokenSeal {
+  seal(token: string): Promise<SealedToken>;
+  /** The token from what storage holds: sealed, or text written by a version before sealing. '' when none, or when the key is gone. */
+  unseal(stored: unknown): Promise<string>;
+}
+
+const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
+const fromBase64 = (text: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+
+export function isSealedToken(value: unknown): value is SealedToken {
+  return typeof value === 'object' && value !== null && typeof (value as SealedToken).iv === 'string' && typeof (value as SealedToken).sealed === 'string';
+}
+
+export function createTokenSeal(keys: KeyHolder): TokenSeal {
+  let key: Promise<CryptoKey> | undefined;
+
+  /** Made on first use. One promise for all callers: two first uses at once must not make two keys.
+   * (Only the worker seals, so no other context races this one.) */
+  function sealingKey(): Promise<CryptoKey> {
+    key ??= (async () => {
+      const kept = await keys.read();
+      if (kept) return kept;
+      const fresh = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+      await keys.write(fresh);
+      return fresh;
+    })();
+    // A failure (IndexedDB unavailable a moment) must not stick for the worker's lifetime.
+    key.catch(() => (key = undefined));
+    return key;
+  }
+
+  return {
+    async seal(token) {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await sealingKey(), new TextEncoder().encode(token));
+      return { iv: toBase64(iv), sealed: toBase64(new Uint8Array(sealed)) };
+    },
+
+    async unseal(stored) {
+      if (typeof stored === 'string') return stored;
+      if (!isSealedToken(stored)) return '';
+      try {
+        const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(stored.iv) }, await sealingKey(), fromBase64(stored.sealed));
+        return new TextDecoder().decode(plain);
+      } catch (error) {
+        // The key was deleted with the extension's site data: the person enters the token again.
+        console.warn('Glean Images: the saved API token could not be unsealed', error instanceof Error ? error.name : typeof error);
+        return '';
+      }
+    },
+  };
+}
+
+/** The key in the extension's own IndexedDB. Should it ever be lost (the extension's site data
+ * cleared), unseal answers '' and Options asks for the token again: nothing worse happens. */
+export function keyInIndexedDb(): KeyHolder {
+  const store = createStore('glean-images-keys', 'keys');
+  return { read: () => get<CryptoKey>('api-token', store), write: (key) => set('api-token', key, store) };
+}

@@ -1,0 +1,403 @@
+/// <reference types="chrome" />
+/**
+ * Bad input, one table: files, metadata, settings, right-click sources and requests forged straight
+ * to the worker. Each row says what the person is told, and that nothing reached Glean (the sandbox's
+ * request count is unchanged). Three rows are not refusals and say so: a Unicode id is taken and must
+ * arrive exactly; an SVG that carries a script is an image Glean takes, and must only ever be shown as
+ * an image (its script never runs); a PNG that declares 50,000 × 50,000 pixels, sent straight to the
+ * worker, is Glean's to judge, and must not take the worker down.
+ *
+ * A file that starts like an image but cannot be drawn (a corrupt PNG, a decompression bomb) is
+ * refused in the popup, where the person sees its preview fail: uploading it would store an image
+ * nobody can look at, since Glean shows images in a browser too. The worker never decodes an upload,
+ * so it cannot tell; it passes such bytes on, and its thumbnail code reads the declared size and
+ * leaves a bomb alone (the last row).
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
+import { after, afterEach, before, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { startSandbox, type RecordedRequest, type Sandbox } from '../../sandbox/server.ts';
+import { t } from '../../src/shared/i18n.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../../src/shared/imageSniff.ts';
+import { instanceProblemMessage } from '../../src/shared/instanceProblems.ts';
+import { MAX_FIELD_LENGTH } from '../../src/shared/metadataCheck.ts';
+import type { UploadJob } from '../../src/shared/uploadJob.ts';
+import { launchExtension, type Extension } from '../harness/chromium.ts';
+import { readLocalStorage, saveSettings } from '../harness/configure.ts';
+import { eventually } from '../harness/eventually.ts';
+import { pngFile, testFile } from '../harness/files.ts';
+import { readStore } from '../harness/imageCache.ts';
+import { connectionForm, openOptions } from '../harness/options.ts';
+import { fillMetadata, lookUpForm, uploadForm, uploadItem } from '../harness/popup.ts';
+
+const MENU_DEFAULTS = { type: 'UGC', id: 'menu-bad-input' } as const;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+let sandbox: Sandbox;
+let extension: Extension;
+let probe: SvgProbe;
+const pages: Page[] = [];
+
+before(async () => {
+  [sandbox, probe] = await Promise.all([startSandbox({ port: 0 }), startSvgProbe()]);
+  extension = await launchExtension();
+  const options = await extension.openPage('options.html');
+  await saveSettings(options, { instance: sandbox.url, token: sandbox.token, defaults: MENU_DEFAULTS });
+  await options.close();
+  await watchNotifications();
+});
+after(async () => {
+  await extension?.close();
+  await Promise.all([sandbox?.close(), probe?.close()]);
+});
+afterEach(async () => {
+  await Promise.all(pages.splice(0).map((page) => page.close()));
+});
+
+async function open(path: string): Promise<Page> {
+  const page = await extension.openPage(path);
+  pages.push(page);
+  return page;
+}
+
+/** A PNG chunk (length, type, data, CRC), for files that are PNG only in their first bytes. */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** A valid PNG header declaring `width` × `height` 8-bit RGB pixels, and no pixel data at all. */
+function declaredPng(width: number, height: number): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 2;
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The PNG signature, then bytes that are no PNG at all. */
+const corruptPng = (): Buffer => Buffer.concat([PNG_SIGNATURE, Buffer.from('this is not the rest of a PNG file. '.repeat(40))]);
+
+// --- The places a person meets a refusal ---------------------------------------------------------
+
+/** The upload form's alert once it says something. */
+async function alertOf(scope: Locator): Promise<string> {
+  const alert = scope.getByRole('alert').filter({ hasText: /\S/ });
+  await alert.waitFor();
+  return alert.innerText();
+}
+
+/** Picks `bytes` as a file in a fresh popup; answers the alert. Upload then still sends nothing. */
+async function pickFile(name: string, bytes: Buffer): Promise<string> {
+  const file = await testFile(name, bytes);
+  const popup = await open('popup.html');
+  const form = uploadForm(popup);
+  await form.getByLabel('Image file').setInputFiles(file.path);
+  const said = await alertOf(form);
+  await fillMetadata(form, { type: 'UGC', id: 'refused' });
+  await form.getByRole('button', { name: 'Upload' }).click();
+  await form.getByRole('alert').filter({ hasText: t('popupChooseFileFirst') }).waitFor();
+  return said;
+}
+
+/** Picks a good PNG and gives it this ID; answers the alert after Upload. */
+async function uploadWithId(id: string): Promise<string> {
+  const file = await pngFile(`id-${Date.now()}.png`);
+  const popup = await open('popup.html');
+  const form = uploadForm(popup);
+  await form.getByLabel('Image file').setInputFiles(file.path);
+  await fillMetadata(form, { type: 'UGC', id });
+  await form.getByRole('button', { name: 'Upload' }).click();
+  return alertOf(form);
+}
+
+/** Types into one Options field and saves; answers the alert, and checks that nothing was saved. */
+async function saveOption(field: 'Glean instance' | 'Act as', value: string): Promise<string> {
+  const before = await readLocalStorage(extension);
+  const page = await openOptions(extension);
+  pages.push(page);
+  await connectionForm(page).getByRole('textbox', { name: field }).fill(value);
+  await connectionForm(page).getByLabel('API token').fill('a-new-token-1234');
+  await connectionForm(page).getByRole('button', { name: 'Save' }).click();
+  const said = await alertOf(connectionForm(page));
+  assert.deepEqual(await readLocalStorage(extension), before, 'nothing was saved');
+  return said;
+}
+
+/** Sends a request as a page could forge it, bytes already in the upload store; answers the error. */
+async function forgeUploadStart(payload: { jobId: string; metadata: Record<string, string>; fileName: string }, bytes: Buffer): Promise<string> {
+  const popup = await open('popup.html');
+  const reply = await popup.evaluate(
+    async ({ payload, base64 }) => {
+      const blob = new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' });
+      await new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open('glean-images-upload-blobs');
+        request.onupgradeneeded = () => request.result.createObjectStore('blobs');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const put = request.result.transaction('blobs', 'readwrite').objectStore('blobs').put(blob, payload.jobId);
+          put.onsuccess = () => resolve();
+          put.onerror = () => reject(put.error);
+        };
+      });
+      return chrome.runtime.sendMessage({ type: 'upload/start', payload });
+    },
+    { payload, base64: bytes.toString('base64') },
+  );
+  assert.equal(reply?.ok, false, `the worker took it: ${JSON.stringify(reply)}`);
+  return String(reply.error.message);
+}
+
+interface SeenNotification {
+  title: string;
+  message: string;
+}
+
+/** Records what each notification says, in the worker (notifications are no page to look at). */
+async function watchNotifications(): Promise<void> {
+  const worker = await extension.worker();
+  await worker.evaluate(() => {
+    const scope = globalThis as unknown as { seenNotifications: SeenNotification[] };
+    scope.seenNotifications = [];
+    const api = chrome.notifications as unknown as { create: (id: string, options: SeenNotification) => Promise<string> };
+    const create = api.create.bind(api);
+    api.create = (id, options) => {
+      scope.seenNotifications.push({ title: options.title, message: options.message });
+      return create(id, options);
+    };
+  });
+}
+
+/** Runs the worker's real context-menu listener for an image at `srcUrl` (see contextMenu.test.ts); answers the notification. */
+async function rightClick(srcUrl: string, expectTitle = t('notifyNotUploadedTitle')): Promise<string> {
+  const worker = await extension.worker();
+  const seen = await worker.evaluate(() => (globalThis as unknown as { seenNotifications: unknown[] }).seenNotifications.length);
+  await worker.evaluate((srcUrl) => {
+    const info = { menuItemId: 'upload-image', srcUrl, pageUrl: 'https://example.com/page', mediaType: 'image', frameId: 0, editable: false };
+    (chrome.contextMenus.onClicked as unknown as { dispatch(info: object, tab: object | undefined): void }).dispatch(info, undefined);
+  }, srcUrl);
+  const shown = await eventually('a notification', async () =>
+    (await worker.evaluate(() => (globalThis as unknown as { seenNotifications: SeenNotification[] }).seenNotifications))[seen],
+  );
+  assert.equal(shown.title, expectTitle);
+  return shown.message;
+}
+
+// --- An SVG whose script would tell on itself ------------------------------------------------------
+
+interface SvgProbe {
+  /** Where the SVG's script reports, with the address it ran at. */
+  url: string;
+  /** The addresses the script ran at, so far. */
+  ranAt: string[];
+  svg(): Buffer;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves an SVG whose script and onload handler each send a beacon here with the address they ran
+ * at. Opened as a document (the control) they run; shown as an image they never may.
+ */
+async function startSvgProbe(): Promise<SvgProbe> {
+  const ranAt: string[] = [];
+  let url = '';
+  // XML: `&` is `&amp;` in an attribute; the script is CDATA, so it is written as is.
+  const svg = (): Buffer =>
+    Buffer.from(`<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"
+     onload="navigator.sendBeacon('${url}/ran?how=onload&amp;at=' + encodeURIComponent(location.href))">
+  <rect width="64" height="64" fill="#2a6"/>
+  <script><![CDATA[navigator.sendBeacon('${url}/ran?how=script&at=' + encodeURIComponent(location.href));]]></script>
+</svg>
+`);
+  const server: Server = createServer((request, response) => {
+    const address = new URL(request.url ?? '/', url);
+    if (address.pathname === '/ran') ranAt.push(`${address.searchParams.get('how')} ${address.searchParams.get('at')}`);
+    if (address.pathname === '/probe.svg') {
+      response.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' });
+      response.end(svg());
+      return;
+    }
+    response.writeHead(204);
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    ranAt,
+    svg,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+// --- The table -----------------------------------------------------------------------------------
+
+interface BadInputRow {
+  name: string;
+  /** Does it as a person (or a forged request) would; answers what the person is told. */
+  attempt: () => Promise<string>;
+  /** The message, exactly, or a pattern for one that holds a variable part. */
+  says: string | RegExp;
+  /** Requests that reach Glean: none for a refusal. */
+  sends?: number;
+  /** More checks, for the rows that are taken. */
+  then?: (sent: RecordedRequest[]) => Promise<void>;
+}
+
+const tooLong = 'x'.repeat(MAX_FIELD_LENGTH + 1);
+const unicodeId = 'Zürich-café-日本語-🖼️-ĳ-\u00a0nbsp';
+const overLimit = Buffer.concat([PNG_SIGNATURE, Buffer.alloc(DEFAULT_MAX_UPLOAD_BYTES + 1024 * 1024)]);
+const sizeInMb = (bytes: number): string => (Math.ceil((bytes / 1024 / 1024) * 10) / 10).toFixed(1);
+
+const ROWS: BadInputRow[] = [
+  // Files picked in the popup.
+  { name: 'text bytes with an image name (not-an-image.png)', attempt: () => pickFile('not-an-image.png', Buffer.from('hello, I am text')), says: t('fileNotImage') },
+  { name: 'an empty file', attempt: () => pickFile('empty.png', Buffer.alloc(0)), says: t('fileEmpty') },
+  {
+    name: `a file over the ${DEFAULT_MAX_UPLOAD_BYTES / 1024 / 1024} MB limit`,
+    attempt: () => pickFile('huge.png', overLimit),
+    says: t('fileTooLarge', sizeInMb(overLimit.length), DEFAULT_MAX_UPLOAD_BYTES / 1024 / 1024),
+  },
+  { name: 'a corrupt PNG (the signature, then garbage)', attempt: () => pickFile('corrupt.png', corruptPng()), says: t('fileUndisplayable', 'image/png') },
+  {
+    name: 'a PNG declaring 50,000 × 50,000 pixels (a decompression bomb)',
+    attempt: () => pickFile('bomb.png', declaredPng(50_000, 50_000)),
+    says: t('fileUndisplayable', 'image/png'),
+  },
+  // Metadata typed in the popup.
+  { name: `an ID longer than ${MAX_FIELD_LENGTH} characters`, attempt: () => uploadWithId(tooLong), says: t('metadataFieldTooLong', t('fieldId'), tooLong.length, MAX_FIELD_LENGTH) },
+  { name: 'control characters in an ID (a terminal colour code)', attempt: () => uploadWithId('photo-\u001b[31m-red'), says: t('metadataFieldControlChars', t('fieldId')) },
+  {
+    name: 'a Unicode ID (taken, and sent percent-encoded: Glean sees it exactly)',
+    attempt: async () => {
+      const file = await pngFile('unicode-id.png');
+      const popup = await open('popup.html');
+      const form = uploadForm(popup);
+      await form.getByLabel('Image file').setInputFiles(file.path);
+      await fillMetadata(form, { type: 'UGC', id: unicodeId, ds: 'wiki-ü' });
+      await form.getByRole('button', { name: 'Upload' }).click();
+      await uploadItem(popup, 'unicode-id.png').getByText('Uploaded', { exact: true }).waitFor();
+      return t('jobStateUploaded');
+    },
+    says: t('jobStateUploaded'),
+    sends: 1,
+    then: async ([sent]) => {
+      assert.deepEqual(sent?.query, { type: 'UGC', id: unicodeId, ds: 'wiki-ü' });
+      assert.equal(sent?.status, 200);
+    },
+  },
+  // Requests forged straight to the worker, which never trusts a page's checks.
+  {
+    name: 'a Type that is not an image type, sent straight to the worker',
+    attempt: () => forgeUploadStart({ jobId: crypto.randomUUID(), metadata: { type: 'EVIL', id: 'x' }, fileName: 'x.png' }, declaredPng(8, 8)),
+    says: t('metadataUnknownType', 'EVIL'),
+  },
+  {
+    name: 'a job id that is no id (a path), sent straight to the worker',
+    attempt: () => forgeUploadStart({ jobId: '../../etc/passwd', metadata: { type: 'UGC', id: 'x' }, fileName: 'x.png' }, declaredPng(8, 8)),
+    says: t('uploadInvalidId'),
+  },
+  // Settings.
+  { name: 'an instance URL with a path', attempt: () => saveOption('Glean instance', 'https://acme-prod-be.glean.com/rest/api/v1'), says: instanceProblemMessage('has-path') },
+  { name: 'credentials in the instance URL', attempt: () => saveOption('Glean instance', 'https://alex:hunter2@acme-prod-be.glean.com'), says: instanceProblemMessage('has-credentials') },
+  { name: 'a javascript: instance', attempt: () => saveOption('Glean instance', 'javascript:alert(document.domain)'), says: instanceProblemMessage('bad-scheme') },
+  { name: 'a non-loopback http:// instance', attempt: () => saveOption('Glean instance', 'http://acme-prod-be.glean.com'), says: instanceProblemMessage('insecure-http') },
+  { name: 'an act-as that is not an email', attempt: () => saveOption('Act as', 'alex; drop table users'), says: t('settingsActAsInvalid') },
+  // Right-click sources.
+  { name: 'a file: image (right-click)', attempt: () => rightClick('file:///home/someone/photo.png'), says: t('imageSourceLocalFile') },
+  { name: 'a chrome: image (right-click)', attempt: () => rightClick('chrome://favicon/size/16/https://example.com'), says: t('imageSourceUnsupported', 'chrome:') },
+  { name: 'a javascript: image address (right-click)', attempt: () => rightClick('javascript:alert(1)'), says: t('imageSourceUnsupported', 'javascript:') },
+  {
+    name: 'a data: URL that is not an image (right-click)',
+    attempt: () => rightClick(`data:text/html;base64,${Buffer.from('<script>alert(1)</script>').toString('base64')}`),
+    says: t('fileNotImage'),
+  },
+  {
+    name: 'an SVG with a script (taken; shown only as an image, its script never runs)',
+    attempt: async () => {
+      const file = await testFile('scripted.svg', probe.svg());
+      const popup = await open('popup.html');
+      const form = uploadForm(popup);
+      await form.getByLabel('Image file').setInputFiles(file.path);
+      await form.getByRole('img', { name: 'Preview of scripted.svg' }).waitFor();
+      await fillMetadata(form, { type: 'UGC', id: 'scripted-svg' });
+      await form.getByRole('button', { name: 'Upload' }).click();
+      const item = uploadItem(popup, 'scripted.svg');
+      await item.getByText('Uploaded', { exact: true }).waitFor();
+      // Shown everywhere the extension shows an image: the list, a lookup, the full-size tab.
+      const key = new URL((await item.getByRole('link').getAttribute('href')) ?? '').searchParams.get('key') ?? '';
+      const look = lookUpForm(popup);
+      await look.getByRole('textbox', { name: 'Key' }).fill(key);
+      await look.getByRole('button', { name: 'Look up' }).click();
+      await look.getByRole('img', { name: /^Glean image/ }).waitFor();
+      const viewer = await open((await look.getByRole('link', { name: t('popupOpenFullSize') }).getAttribute('href')) ?? '');
+      await viewer.getByRole('img', { name: t('viewerImageAlt') }).waitFor();
+      for (const page of [popup, viewer]) {
+        await page.waitForFunction(() => Array.from(document.images).every((img) => img.complete && img.naturalWidth > 0));
+      }
+      return t('jobStateUploaded');
+    },
+    says: t('jobStateUploaded'),
+    sends: 2,
+    then: async ([upload]) => {
+      assert.equal(upload?.headers['content-type'], 'image/svg+xml');
+      // The control: the same SVG opened as a document in an ordinary tab does run, and tells.
+      const tab = await extension.context.newPage();
+      pages.push(tab);
+      await tab.goto(`${probe.url}/probe.svg`);
+      await eventually('the control beacons', () => (probe.ranAt.length >= 2 ? true : undefined));
+      assert.deepEqual(
+        probe.ranAt.filter((at) => !at.endsWith(`${probe.url}/probe.svg`)),
+        [],
+        'the script ran somewhere in the extension',
+      );
+    },
+  },
+  {
+    name: 'a PNG declaring 50,000 × 50,000 pixels, right-clicked as a data: URL (Glean judges; the worker survives)',
+    attempt: async () => {
+      const worker = await extension.worker();
+      await worker.evaluate(() => Object.assign(globalThis, { sameWorker: 'still here' }));
+      return rightClick(`data:image/png;base64,${declaredPng(50_000, 50_000).toString('base64')}`, t('notifyUploadedTitle'));
+    },
+    says: t('notifyUploadedMessage', t('imageFromHost', 'example.com')),
+    sends: 1,
+    then: async ([sent]) => {
+      assert.equal(sent?.status, 200);
+      const worker = await extension.worker();
+      // The upload left its thumbnail step behind it: the same worker, never restarted, still answers.
+      const popup = await open('popup.html');
+      await eventually('the job uploaded', async () =>
+        (await readStore<UploadJob>(popup, ['glean-images-upload-jobs', 'jobs'])).some((j) => j.metadata.id === MENU_DEFAULTS.id && j.state === 'uploaded') ? true : undefined,
+      );
+      assert.equal(await worker.evaluate(() => (globalThis as unknown as { sameWorker?: string }).sameWorker), 'still here');
+      const reply = await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'cache/stats', payload: null }));
+      assert.equal(reply?.ok, true);
+    },
+  },
+];
+
+for (const row of ROWS) {
+  const sends = row.sends ?? 0;
+  test(`bad input: ${row.name} → ${sends === 0 ? 'refused with a message, nothing sent' : `${sends} request(s)`}`, async () => {
+    const before = sandbox.requests.length;
+    const said = await row.attempt();
+    if (typeof row.says === 'string') assert.equal(said, row.says);
+    else assert.match(said, row.says);
+    const sent = sandbox.requests.slice(before);
+    assert.equal(sent.length, sends, `requests: ${JSON.stringify(sent.map((r) => `${r.method} ${r.path} ${r.status}`))}`);
+    await row.then?.(sent);
+  });
+}

@@ -1,0 +1,300 @@
+/**
+ * The scenario driver for Debian's Firefox ESR, with puppeteer-core over WebDriver BiDi
+ * (../../shared/browser-testing.md). Buttons, forms and lists are found by role and accessible name
+ * with puppeteer's `::-p-aria(...)`; labelled fields by their <label>'s words, as Playwright's
+ * getByLabel does, because Firefox names a file input after its "Browse…" button, not its label.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { launchFirefoxExtension, type FirefoxExtension } from '../harness/firefox.ts';
+import { startXvfb, type Display } from '../harness/xvfb.ts';
+import {
+  asPattern,
+  needsDisplay,
+  type BrowserDriver,
+  type ContainerRole,
+  type ExtensionPage,
+  type ImageMenuItem,
+  type InPage,
+  type Scope,
+  type ScenarioBrowser,
+  type WebPage,
+} from './driver.ts';
+
+const ACTION_TIMEOUT_MS = 20_000;
+
+/** `::-p-aria` takes the name in quotes; the UI's names hold none. */
+const aria = (role: string, name: string): string => `::-p-aria([name="${name}"][role="${role}"])`;
+
+/**
+ * The <input>, <select> or <textarea> whose label says `label` (its own words, without the control's).
+ * Runs in the page: no inner named functions, which tsx would wrap in a `__name` helper the page lacks.
+ */
+function labelledControl(root: Element | null, label: string): Element | null {
+  for (const control of Array.from((root ?? document).querySelectorAll('input, select, textarea'))) {
+    if (control.getAttribute('aria-label') === label) return control;
+    for (const element of Array.from((control as HTMLInputElement).labels ?? [])) {
+      const copy = element.cloneNode(true) as Element;
+      copy.querySelectorAll('input, select, textarea, button, small').forEach((inner) => inner.remove());
+      if ((copy.textContent ?? '').replace(/\s+/g, ' ').trim() === label) return control;
+    }
+  }
+  return null;
+}
+
+/** A page, or a part of it found afresh on each use (so a re-rendered part is never a stale handle). */
+class PuppeteerScope implements Scope {
+  constructor(
+    protected readonly page: Page,
+    /** Resolves to the part, or null for the whole page. */
+    private readonly root: () => Promise<ElementHandle<Element> | null> = async () => null,
+  ) {}
+
+  within(role: ContainerRole, name: string): Scope {
+    return new PuppeteerScope(this.page, async () => {
+      const handle = await ((await this.root()) ?? this.page).waitForSelector(aria(role, name));
+      if (!handle) throw new Error(`no ${role} named "${name}"`);
+      return handle;
+    });
+  }
+
+  private async control(label: string): Promise<ElementHandle<Element>> {
+    const found = await this.page.waitForFunction(labelledControl, {}, await this.root(), label);
+    const element = found.asElement();
+    if (!element) throw new Error(`no field labelled "${label}"`);
+    return element as ElementHandle<Element>;
+  }
+
+  private async button(name: string): Promise<ElementHandle<Element>> {
+    const handle = await ((await this.root()) ?? this.page).waitForSelector(aria('button', name));
+    if (!handle) throw new Error(`no button named "${name}"`);
+    return handle;
+  }
+
+  async fill(label: string, value: string): Promise<void> {
+    await (await this.control(label)).asLocator().fill(value);
+  }
+  async select(label: string, value: string): Promise<void> {
+    const control = await this.control(label);
+    await (control as ElementHandle<HTMLSelectElement>).select(value);
+  }
+  async setInputFiles(label: string, path: string): Promise<void> {
+    const control = await this.control(label);
+    await (control as ElementHandle<HTMLInputElement>).uploadFile(path);
+  }
+  async click(name: string): Promise<void> {
+    // The locator waits until the button is visible, enabled and still.
+    await (await this.button(name)).asLocator().click();
+  }
+  async waitForButton(name: string): Promise<void> {
+    const button = await this.button(name);
+    await this.page.waitForFunction((element) => !(element as HTMLButtonElement).disabled, {}, button);
+  }
+  async waitForNoButton(name: string): Promise<void> {
+    await ((await this.root()) ?? this.page).waitForSelector(aria('button', name), { hidden: true });
+  }
+  async waitForText(text: string | RegExp, role?: 'status' | 'alert'): Promise<void> {
+    const { source, flags } = asPattern(text);
+    await this.page.waitForFunction(
+      (root, role, source, flags) => {
+        const scope = root ?? document.body;
+        const lines = role ? Array.from(scope.querySelectorAll(`[role="${role}"]`)) : [scope];
+        return lines.some((line) => new RegExp(source, flags).test(line.textContent ?? ''));
+      },
+      {},
+      await this.root(),
+      role ?? null,
+      source,
+      flags,
+    );
+  }
+  async liveText(role: 'status' | 'alert'): Promise<string> {
+    return this.page.evaluate(
+      (root, role) => {
+        const lines = (root ?? document).querySelectorAll(`[role="${role}"]`);
+        if (lines.length !== 1) throw new Error(`${lines.length} ${role} lines, not one`);
+        return lines[0]?.textContent ?? '';
+      },
+      await this.root(),
+      role,
+    );
+  }
+  async fieldValue(label: string): Promise<string> {
+    return (await this.control(label)).evaluate((control) => (control as HTMLInputElement).value);
+  }
+  async waitForImage(name: string | RegExp): Promise<number> {
+    const { source, flags } = typeof name === 'string' ? { source: `^${asPattern(name).source}$`, flags: '' } : name;
+    // An image's accessible name is its alt text (the UI gives its images no aria-label).
+    const found = await this.page.waitForFunction(
+      (root, source, flags) => Array.from((root ?? document).querySelectorAll('img')).find((img) => new RegExp(source, flags).test(img.alt)) ?? null,
+      {},
+      await this.root(),
+      source,
+      flags,
+    );
+    const image = found.asElement() as ElementHandle<HTMLImageElement> | null;
+    if (!image) throw new Error(`no image named ${String(name)}`);
+    return image.evaluate((img) => img.decode().then(() => img.naturalWidth, () => 0));
+  }
+}
+
+class FirefoxExtensionPage extends PuppeteerScope implements ExtensionPage {
+  constructor(readonly tab: Page) {
+    super(tab);
+  }
+  evaluate<A, T>(fn: InPage<A, T>, arg: A): Promise<T> {
+    // puppeteer types the argument with handles flattened to values; ours are plain data.
+    return this.tab.evaluate(fn as never, arg) as Promise<T>;
+  }
+  close(): Promise<void> {
+    return this.tab.close();
+  }
+}
+
+class FirefoxWebPage implements WebPage {
+  constructor(readonly tab: Page) {}
+  async imagesLoaded(): Promise<void> {
+    await this.tab.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
+  }
+}
+
+function own<T>(value: unknown, type: new (...args: never[]) => T): T {
+  if (!(value instanceof type)) throw new TypeError(`expected a page this driver opened (${type.name})`);
+  return value;
+}
+
+/** The `browser` global of an extension page, as far as this driver uses it. */
+interface ExtensionGlobals {
+  browser: {
+    permissions: { remove(permissions: { origins: string[] }): Promise<boolean> };
+    extension: { getBackgroundPage(): (Window & { scenarioMarker?: boolean }) | null };
+  };
+}
+
+class FirefoxBrowser implements ScenarioBrowser {
+  readonly name = 'Firefox';
+  constructor(
+    private readonly firefox: FirefoxExtension,
+    private readonly display: Display | undefined,
+  ) {}
+
+  async openExtensionPage(path: 'popup.html' | 'options.html'): Promise<ExtensionPage> {
+    const tab = await this.firefox.openPage(path);
+    tab.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    return new FirefoxExtensionPage(tab);
+  }
+
+  async openWebPage(url: string): Promise<WebPage> {
+    const tab = await this.firefox.browser.newPage();
+    tab.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    await tab.goto(url);
+    return new FirefoxWebPage(tab);
+  }
+
+  /**
+   * Firefox suspends an idle event page after `extensions.background.idle.timeout` (1 s here, see
+   * `launch`). `extension.getBackgroundPage()` answers null while it is suspended, without waking it
+   * (unlike `runtime.getBackgroundPage()`), so a marker put on the running page tells when it went.
+   */
+  async suspendBackground(): Promise<void> {
+    const tab = await this.firefox.openPage('options.html');
+    try {
+      const marked = await tab.evaluate(() => {
+        const background = (globalThis as unknown as ExtensionGlobals).browser.extension.getBackgroundPage();
+        if (background) background.scenarioMarker = true;
+        return background !== null;
+      });
+      // Not running when asked: it is suspended already.
+      if (!marked) return;
+      await tab.waitForFunction(() => (globalThis as unknown as ExtensionGlobals).browser.extension.getBackgroundPage()?.scenarioMarker !== true, {
+        polling: 100,
+      });
+    } finally {
+      await tab.close();
+    }
+  }
+
+  /** A person does this in about:addons → Permissions; an extension page may do it too. */
+  async withholdHostAccess(pattern: string): Promise<void> {
+    const tab = await this.firefox.openPage('options.html');
+    try {
+      const removed = await tab.evaluate((origins) => (globalThis as unknown as ExtensionGlobals).browser.permissions.remove({ origins }), [pattern]);
+      if (!removed) throw new Error(`Firefox did not remove ${pattern}`);
+    } finally {
+      await tab.close();
+    }
+  }
+
+  /**
+   * Nothing to do: `extensions.webextOptionalPermissionPrompts` = false (see `launch`), Mozilla's own
+   * test preference, has Firefox answer the prompt "Allow" itself. The request still goes through the
+   * real `permissions.request`, with its user-action check.
+   */
+  async allowPermissionPrompt(): Promise<void> {}
+
+  /**
+   * With two items, Firefox groups them in a submenu named after the extension, the last item of an
+   * image's menu: Up (from the top, wraps to it) and Right open it on its first item.
+   */
+  async chooseFromImageMenu(webPage: WebPage, selector: string, item: ImageMenuItem): Promise<void> {
+    const display = this.requireDisplay();
+    const { tab } = own(webPage, FirefoxWebPage);
+    await tab.bringToFront();
+    // Each key waits for its menu to show: keys pressed before it would go to the page.
+    await display.opening(() => tab.click(selector, { button: 'right' }));
+    await display.opening(() => display.key('Up', 'Right'));
+    if (item === 'Upload image to Glean…') await display.key('Down');
+    await display.key('Return');
+  }
+
+  /** Headed only: headless Firefox's clipboard takes the image but its paste event carries nothing. */
+  async pasteImage(extensionPage: ExtensionPage, path: string): Promise<void> {
+    this.requireDisplay();
+    const { tab } = own(extensionPage, FirefoxExtensionPage);
+    await tab.evaluate(async (base64) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([bytes], { type: 'image/png' }) })]);
+    }, (await readFile(path)).toString('base64'));
+    await tab.mouse.click(5, 5);
+    await tab.keyboard.down('Control');
+    await tab.keyboard.press('v');
+    await tab.keyboard.up('Control');
+  }
+
+  dropFile(): Promise<void> {
+    return Promise.reject(new Error(FIREFOX_CANNOT['drop-file']));
+  }
+
+  private requireDisplay(): Display {
+    if (!this.display) throw new Error('this scenario did not declare a need for a display');
+    return this.display;
+  }
+
+  async close(): Promise<void> {
+    await this.firefox.close();
+    await this.display?.stop();
+  }
+}
+
+const FIREFOX_CANNOT = {
+  'drop-file':
+    'WebDriver BiDi can give files to a file input (input.setFiles) but cannot drag files into a page, and an Xvfb display has no file manager to drag them from',
+};
+
+export const firefoxDriver: BrowserDriver = {
+  name: 'Firefox',
+  cannot: FIREFOX_CANNOT,
+  async launch({ needs }) {
+    // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
+    const display = needsDisplay(needs, ['native-context-menu', 'paste-image']) ? await startXvfb() : undefined;
+    const firefox = await launchFirefoxExtension({
+      prefs: {
+        'extensions.webextOptionalPermissionPrompts': false,
+        // The default is 30 s; a scenario that waits for a suspended background should not.
+        ...(needs.includes('suspend-background') ? { 'extensions.background.idle.timeout': 1000 } : {}),
+      },
+      ...(display ? { headless: false, env: { DISPLAY: display.name } } : {}),
+    });
+    return new FirefoxBrowser(firefox, display);
+  },
+};
