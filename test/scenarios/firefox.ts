@@ -3,10 +3,18 @@
  * (../../shared/browser-testing.md). Buttons, forms and lists are found by role and accessible name
  * with puppeteer's `::-p-aria(...)`; labelled fields by their <label>'s words, as Playwright's
  * getByLabel does, because Firefox names a file input after its "Browse…" button, not its label.
+ *
+ * A Firefox takes 3 to 4 s to start, so one serves all the scenarios of a kind (headless, headed on
+ * Xvfb, with a short idle timeout); each scenario installs its own copy of the dev build under an
+ * add-on id of its own, which gives it its own moz-extension origin, storage and permissions, and
+ * uninstalls it after.
  */
-import { readFile } from 'node:fs/promises';
-import type { ElementHandle, Page } from 'puppeteer-core';
-import { launchFirefoxExtension, type FirefoxExtension } from '../harness/firefox.ts';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import { root } from '../harness/chromium.ts';
+import { FIREFOX } from '../harness/firefox.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import {
   asPattern,
@@ -171,22 +179,83 @@ interface ExtensionGlobals {
   };
 }
 
+/** A running Firefox that scenarios install their copies of the extension into. */
+interface PooledBrowser {
+  browser: Browser;
+  display: Display | undefined;
+}
+
+/** As many add-on ids as a file's scenarios may need, each with a fixed moz-extension UUID (below). */
+const MAX_INSTALLS = 64;
+const addonId = (n: number): string => `glean-images-scenario-${n}@extensions.glean-images.dev`;
+const addonUuid = (n: number): string => `5c3e9a10-4b2d-4f6e-8a1c-${n.toString(16).padStart(12, '0')}`;
+let installs = 0;
+
+/** The BiDi frame's browsing context: `page.goto` never resolves for moz-extension:// pages. */
+interface BidiFrame {
+  browsingContext: { navigate(url: string, wait: 'complete'): Promise<unknown> };
+}
+
+async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSuspend: boolean }): Promise<PooledBrowser> {
+  const display = headed ? await startXvfb() : undefined;
+  const uuids = Object.fromEntries(Array.from({ length: MAX_INSTALLS }, (_, n) => [addonId(n), addonUuid(n)]));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: !headed,
+    ...(display ? { env: { ...process.env, DISPLAY: display.name } } : {}),
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      // Firefox gives an add-on a random UUID, and with it its page addresses, unless told one here.
+      'extensions.webextensions.uuids': JSON.stringify(uuids),
+      // Mozilla's own test preference: Firefox answers a permission prompt "Allow" itself.
+      'extensions.webextOptionalPermissionPrompts': false,
+      // The default is 30 s; a scenario that waits for a suspended background should not.
+      ...(idleSuspend ? { 'extensions.background.idle.timeout': 1000 } : {}),
+    },
+  });
+  return { browser, display };
+}
+
 class FirefoxBrowser implements ScenarioBrowser {
   readonly name = 'Firefox';
+  private readonly tabs: Page[] = [];
   constructor(
-    private readonly firefox: FirefoxExtension,
-    private readonly display: Display | undefined,
+    private readonly pooled: PooledBrowser,
+    private readonly id: string,
+    private readonly uuid: string,
+    private readonly extensionDir: string,
   ) {}
 
-  async openExtensionPage(path: 'popup.html' | 'options.html'): Promise<ExtensionPage> {
-    const tab = await this.firefox.openPage(path);
+  private async newTab(): Promise<Page> {
+    const tab = await this.pooled.browser.newPage();
     tab.setDefaultTimeout(ACTION_TIMEOUT_MS);
-    return new FirefoxExtensionPage(tab);
+    this.tabs.push(tab);
+    return tab;
+  }
+
+  /** An extension page in a new tab. Just after an install the address may not resolve yet: asked again until it does. */
+  private async openTab(path: string): Promise<Page> {
+    const tab = await this.newTab();
+    const frame = tab.mainFrame() as unknown as BidiFrame;
+    const url = `moz-extension://${this.uuid}/${path}`;
+    for (const deadline = Date.now() + ACTION_TIMEOUT_MS; ; ) {
+      try {
+        await frame.browsingContext.navigate(url, 'complete');
+        return tab;
+      } catch (error) {
+        if (Date.now() > deadline || !String(error).includes('NS_ERROR_NOT_AVAILABLE')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
+  async openExtensionPage(path: 'popup.html' | 'options.html'): Promise<ExtensionPage> {
+    return new FirefoxExtensionPage(await this.openTab(path));
   }
 
   async openWebPage(url: string): Promise<WebPage> {
-    const tab = await this.firefox.browser.newPage();
-    tab.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    const tab = await this.newTab();
     await tab.goto(url);
     return new FirefoxWebPage(tab);
   }
@@ -197,7 +266,7 @@ class FirefoxBrowser implements ScenarioBrowser {
    * (unlike `runtime.getBackgroundPage()`), so a marker put on the running page tells when it went.
    */
   async suspendBackground(): Promise<void> {
-    const tab = await this.firefox.openPage('options.html');
+    const tab = await this.openTab('options.html');
     try {
       const marked = await tab.evaluate(() => {
         const background = (globalThis as unknown as ExtensionGlobals).browser.extension.getBackgroundPage();
@@ -216,7 +285,7 @@ class FirefoxBrowser implements ScenarioBrowser {
 
   /** A person does this in about:addons → Permissions; an extension page may do it too. */
   async withholdHostAccess(pattern: string): Promise<void> {
-    const tab = await this.firefox.openPage('options.html');
+    const tab = await this.openTab('options.html');
     try {
       const removed = await tab.evaluate((origins) => (globalThis as unknown as ExtensionGlobals).browser.permissions.remove({ origins }), [pattern]);
       if (!removed) throw new Error(`Firefox did not remove ${pattern}`);
@@ -266,13 +335,15 @@ class FirefoxBrowser implements ScenarioBrowser {
   }
 
   private requireDisplay(): Display {
-    if (!this.display) throw new Error('this scenario did not declare a need for a display');
-    return this.display;
+    if (!this.pooled.display) throw new Error('this scenario did not declare a need for a display');
+    return this.pooled.display;
   }
 
+  /** Closes the scenario's tabs and uninstalls its copy (Firefox deletes an uninstalled add-on's data). */
   async close(): Promise<void> {
-    await this.firefox.close();
-    await this.display?.stop();
+    await Promise.all(this.tabs.map((tab) => tab.close()));
+    await this.pooled.browser.uninstallExtension(this.id);
+    await rm(this.extensionDir, { recursive: true, force: true });
   }
 }
 
@@ -281,20 +352,41 @@ const FIREFOX_CANNOT = {
     'WebDriver BiDi can give files to a file input (input.setFiles) but cannot drag files into a page, and an Xvfb display has no file manager to drag them from',
 };
 
+/** Started on first use, one per kind. */
+const browsers = new Map<string, Promise<PooledBrowser>>();
+
 export const firefoxDriver: BrowserDriver = {
   name: 'Firefox',
   cannot: FIREFOX_CANNOT,
   async launch({ needs }) {
-    // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
-    const display = needsDisplay(needs, ['native-context-menu', 'paste-image']) ? await startXvfb() : undefined;
-    const firefox = await launchFirefoxExtension({
-      prefs: {
-        'extensions.webextOptionalPermissionPrompts': false,
-        // The default is 30 s; a scenario that waits for a suspended background should not.
-        ...(needs.includes('suspend-background') ? { 'extensions.background.idle.timeout': 1000 } : {}),
-      },
-      ...(display ? { headless: false, env: { DISPLAY: display.name } } : {}),
-    });
-    return new FirefoxBrowser(firefox, display);
+    const kind = {
+      // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
+      headed: needsDisplay(needs, ['native-context-menu', 'paste-image']),
+      // A short idle timeout would suspend the background under other scenarios too: only theirs has it.
+      idleSuspend: needs.includes('suspend-background'),
+    };
+    const key = JSON.stringify(kind);
+    let pooled = browsers.get(key);
+    if (!pooled) browsers.set(key, (pooled = startBrowser(kind)));
+    if (installs === MAX_INSTALLS) throw new Error(`more than ${MAX_INSTALLS} scenarios: raise MAX_INSTALLS`);
+    const n = installs++;
+    // The dev build, under an add-on id of its own: a new origin, with storage and permissions of its own.
+    const extensionDir = await mkdtemp(join(tmpdir(), 'glean-images-firefox-'));
+    await cp(join(root, 'dist', 'firefox-dev'), extensionDir, { recursive: true });
+    const manifestPath = join(extensionDir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { browser_specific_settings: { gecko: { id: string } } };
+    manifest.browser_specific_settings.gecko.id = addonId(n);
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const ready = await pooled;
+    const id = await ready.browser.installExtension(extensionDir);
+    return new FirefoxBrowser(ready, id, addonUuid(n), extensionDir);
+  },
+  async dispose() {
+    const started = [...browsers.values()];
+    browsers.clear();
+    for (const pooled of await Promise.all(started)) {
+      await pooled.browser.close();
+      await pooled.display?.stop();
+    }
   },
 };
