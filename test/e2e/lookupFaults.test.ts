@@ -145,6 +145,18 @@ const ROWS: FaultRow[] = [
     requests: 1,
     shows: 'The API token may lack the permission or scope for images',
   },
+  {
+    name: 'a 200 with a sign-in page instead of an image',
+    faults: [{ status: 200, body: '<!doctype html><title>Sign in</title>', contentType: 'text/html' }],
+    requests: 1,
+    shows: 'Glean answered with text/html instead of an image, which usually means a sign-in page.',
+  },
+  {
+    name: 'a 200 with JSON instead of an image',
+    faults: [{ status: 200, body: '{"images":[]}', contentType: 'application/json' }],
+    requests: 1,
+    shows: 'Glean answered with application/json instead of an image. Check the instance in Options.',
+  },
   { name: '404 (no fault: the sandbox has no such key)', faults: [], requests: 1, shows: 'Glean has no image for this key or these details.' },
 ];
 
