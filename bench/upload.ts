@@ -8,15 +8,15 @@ import { link, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { encodePng } from '../sandbox/png.ts';
 import type { RecordedRequest } from '../sandbox/server.ts';
 import { fillMetadata, uploadForm, uploadItem } from '../test/harness/popup.ts';
 import type { BenchBrowser } from './benchBrowser.ts';
 import { figure, RUNS, sample, sampleInterleaved, series, WARM_UPS, type Figure } from './measure.ts';
 import type { HeapPeak, WorkerHeap } from './workerHeap.ts';
 
-/** Just under the popup's limit of 20 × 1024 × 1024 bytes. */
-export const UPLOAD_BYTES = 20_000_000;
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Random RGB pixels at this side make a PNG of about 20.0 MB, just under the popup's 20 × 1024 × 1024 bytes. */
+const SIDE_PX = 2580;
 /** A 20 MB upload on loopback takes well under a second; this only stops a stuck run hanging the bench. */
 const UPLOAD_TIMEOUT_MS = 120_000;
 
@@ -27,19 +27,28 @@ interface UploadWindow {
 
 interface BigFile {
   dir: string;
+  bytes: number;
   sha256: string;
   /** A path of its own per run (hard links: one file on disk), so each popup job has its own name. */
   pathFor(run: string): Promise<string>;
 }
 
-/** A PNG signature (the popup sniffs it) and random padding, which nothing on the way can compress. */
+/**
+ * A real PNG of random pixels: the popup only takes images it can draw, and random pixels leave
+ * nothing on the way anything to compress. 6.7 megapixels: the worker thumbnails it as it would a photo.
+ */
 async function makeBigFile(): Promise<BigFile> {
   const dir = await mkdtemp(join(tmpdir(), 'glean-images-bench-upload-'));
-  const bytes = Buffer.concat([PNG_SIGNATURE, randomBytes(UPLOAD_BYTES - PNG_SIGNATURE.length)]);
+  const noise = randomBytes(SIDE_PX * SIDE_PX * 3);
+  const bytes = encodePng(SIDE_PX, SIDE_PX, (x, y) => {
+    const at = (y * SIDE_PX + x) * 3;
+    return [noise[at] ?? 0, noise[at + 1] ?? 0, noise[at + 2] ?? 0];
+  });
   const original = join(dir, 'bench-20mb.png');
   await writeFile(original, bytes);
   return {
     dir,
+    bytes: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     async pathFor(run) {
       const path = join(dir, `bench-20mb-${run}.png`);
@@ -152,8 +161,8 @@ export async function measureUpload(bench: BenchBrowser): Promise<UploadFigures>
         return run.ms;
       },
     );
-    const wrong = sent.filter((request) => request.bodyBytes !== UPLOAD_BYTES || request.bodySha256 !== file.sha256);
-    const sizes = `${(UPLOAD_BYTES / 1e6).toFixed(0)} MB`;
+    const wrong = sent.filter((request) => request.bodyBytes !== file.bytes || request.bodySha256 !== file.sha256);
+    const sizes = `${(file.bytes / 1e6).toFixed(0)} MB`;
     return {
       time: figure({
         id: 'upload-20mb',
@@ -173,7 +182,7 @@ export async function measureUpload(bench: BenchBrowser): Promise<UploadFigures>
         title: `${sizes} upload: bytes on the wire`,
         unit: 'bytes',
         measured: series('request body bytes the sandbox received', sent.map((request) => request.bodyBytes)),
-        baseline: series('file size', sent.map(() => UPLOAD_BYTES)),
+        baseline: series('file size', sent.map(() => file.bytes)),
         goal: "exactly the file's bytes",
         maxRatio: 1,
         met: wrong.length === 0,
@@ -205,7 +214,7 @@ export async function measureUploadHeap(bench: BenchBrowser, heap: WorkerHeap): 
     });
     const kept = peaks.slice(WARM_UPS);
     const idleKept = idle.slice(WARM_UPS);
-    const fileSize = series('file size', kept.map(() => UPLOAD_BYTES));
+    const fileSize = series('file size', kept.map(() => file.bytes));
     const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
     const idleNote = (pick: (heap: HeapPeak) => number): string =>
       `idle after GC before each run: median ${mb(series('', idleKept.map(pick)).median)}`;
