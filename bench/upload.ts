@@ -3,13 +3,13 @@
  * `fetch` POST of the same file from an extension page; the bytes on the wire against the file's size;
  * and the worker's heap during the popup's uploads against the file's size.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { link, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { encodePng } from '../sandbox/png.ts';
 import type { RecordedRequest } from '../sandbox/server.ts';
+import { noisePng } from '../test/harness/imageCache.ts';
 import { fillMetadata, uploadForm, uploadItem } from '../test/harness/popup.ts';
 import type { BenchBrowser } from './benchBrowser.ts';
 import { figure, RUNS, sample, sampleInterleaved, series, WARM_UPS, type Figure } from './measure.ts';
@@ -39,11 +39,7 @@ interface BigFile {
  */
 async function makeBigFile(): Promise<BigFile> {
   const dir = await mkdtemp(join(tmpdir(), 'glean-images-bench-upload-'));
-  const noise = randomBytes(SIDE_PX * SIDE_PX * 3);
-  const bytes = encodePng(SIDE_PX, SIDE_PX, (x, y) => {
-    const at = (y * SIDE_PX + x) * 3;
-    return [noise[at] ?? 0, noise[at + 1] ?? 0, noise[at + 2] ?? 0];
-  });
+  const bytes = noisePng(SIDE_PX, SIDE_PX);
   const original = join(dir, 'bench-20mb.png');
   await writeFile(original, bytes);
   return {

@@ -3,10 +3,11 @@ import { crc32, deflateSync } from 'node:zlib';
 
 export type Rgb = readonly [r: number, g: number, b: number];
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const COLOUR_TYPE_RGB = 2;
 
-function chunk(type: string, data: Buffer): Buffer {
+/** A PNG chunk: length, type, data, CRC. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
   const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -15,17 +16,22 @@ function chunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, typeAndData, crc]);
 }
 
-/** An 8-bit RGB PNG; every scanline uses filter 0 because size does not matter here. */
-export function encodePng(width: number, height: number, pixel: (x: number, y: number) => Rgb): Buffer {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new RangeError(`PNG size must be positive integers, got ${width}x${height}`);
-  }
+/** The IHDR chunk's data for `width` × `height` 8-bit RGB pixels. */
+export function pngHeader(width: number, height: number): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.writeUInt8(8, 8); // bit depth
   header.writeUInt8(COLOUR_TYPE_RGB, 9);
   // bytes 10..12 (compression, filter method, interlace) stay 0
+  return header;
+}
+
+/** An 8-bit RGB PNG; every scanline uses filter 0 because size does not matter here. */
+export function encodePng(width: number, height: number, pixel: (x: number, y: number) => Rgb): Buffer {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`PNG size must be positive integers, got ${width}x${height}`);
+  }
 
   const stride = 1 + width * 3;
   const raw = Buffer.alloc(stride * height);
@@ -39,10 +45,10 @@ export function encodePng(width: number, height: number, pixel: (x: number, y: n
     }
   }
   return Buffer.concat([
-    SIGNATURE,
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
+    PNG_SIGNATURE,
+    pngChunk('IHDR', pngHeader(width, height)),
+    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 

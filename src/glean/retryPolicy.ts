@@ -42,8 +42,10 @@ export const LOOKUP_RETRY: RetryPolicy = {
 
 /** An upload job: it outlives the popup, so it can afford to wait for Glean to recover. */
 export const UPLOAD_RETRY: RetryPolicy = {
-  // Waits of 1, 2, 4, 8, 16, 32, 60 s: about two minutes of patience before reporting failure.
-  maxAttempts: 8,
+  // Waits of 1, 2, 4, 8, 16, 32, 60, 60, 60 s: about four minutes of patience before reporting
+  // failure, so that Glean offline for a couple of minutes (a restart, a change of network) costs
+  // nobody a Retry click; the SDKs' 60 s intervals give the same reach.
+  maxAttempts: 10,
   // Each upload resends the whole image; one second keeps a flapping server from being hammered.
   initialDelayMs: 1_000,
   // Doubling reaches the 60 s ceiling within the attempts above.

@@ -16,9 +16,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { crc32 } from 'node:zlib';
 import { after, afterEach, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { PNG_SIGNATURE, pngChunk, pngHeader } from '../../sandbox/png.ts';
 import { startSandbox, type RecordedRequest, type Sandbox } from '../../sandbox/server.ts';
 import { t } from '../../src/shared/i18n.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../src/shared/imageSniff.ts';
@@ -34,7 +34,6 @@ import { connectionForm, openOptions } from '../harness/options.ts';
 import { fillMetadata, lookUpForm, uploadForm, uploadItem } from '../harness/popup.ts';
 
 const MENU_DEFAULTS = { type: 'UGC', id: 'menu-bad-input' } as const;
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 let sandbox: Sandbox;
 let extension: Extension;
@@ -63,25 +62,9 @@ async function open(path: string): Promise<Page> {
   return page;
 }
 
-/** A PNG chunk (length, type, data, CRC), for files that are PNG only in their first bytes. */
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
 /** A valid PNG header declaring `width` × `height` 8-bit RGB pixels, and no pixel data at all. */
-function declaredPng(width: number, height: number): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8;
-  header[9] = 2;
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IEND', Buffer.alloc(0))]);
-}
+const declaredPng = (width: number, height: number): Buffer =>
+  Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', pngHeader(width, height)), pngChunk('IEND', Buffer.alloc(0))]);
 
 /** The PNG signature, then bytes that are no PNG at all. */
 const corruptPng = (): Buffer => Buffer.concat([PNG_SIGNATURE, Buffer.from('this is not the rest of a PNG file. '.repeat(40))]);

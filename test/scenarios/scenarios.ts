@@ -9,6 +9,7 @@ import { CACHE_DATABASES, type CacheEntry } from '../../src/shared/cacheEntry.ts
 import { instanceHostPattern } from '../../src/glean/instance.ts';
 import type { ImageMetadata } from '../../src/shared/imageMetadata.ts';
 import type { RecordedRequest } from '../../sandbox/server.ts';
+import { eventually } from '../harness/eventually.ts';
 import { pngFile } from '../harness/files.ts';
 import { noisePng, putInSandbox } from '../harness/imageCache.ts';
 import { startImageSite } from '../harness/imageSite.ts';
@@ -59,17 +60,6 @@ function cacheEntries(page: ExtensionPage): Promise<CacheEntry[]> {
       }),
     CACHE_DATABASES.entries,
   );
-}
-
-/** Polls `probe` until it gives a value: for states the page cannot show, such as a record being written. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Opens a new popup (as a person does, each time) and looks `key` up. */
@@ -147,7 +137,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await first.form.waitForText('from Glean', 'status');
       // The background makes the thumbnail after answering, with OffscreenCanvas and createImageBitmap:
       // Chrome's service worker has no DOM, Firefox's event page has one; both encode WebP.
-      const entry = await eventually('a thumbnail in the cache', async () => (await cacheEntries(first.popup)).find((e) => e.thumbnail));
+      const entry = await eventually('a thumbnail in the cache', async () => (await cacheEntries(first.popup)).find((e) => e.thumbnail), 15_000);
       assert.equal(entry.thumbnail?.contentType, 'image/webp');
       await first.popup.close();
 

@@ -472,6 +472,31 @@ describe('uploadQueue', () => {
     assert.equal(h.uploads.length, UPLOAD_RETRY.maxAttempts);
   });
 
+  it('Glean offline for two minutes, then back: the job waits by the policy and ends uploaded', LIMIT, async () => {
+    const OUTAGE_MS = 120_000;
+    const h = setUp();
+    await h.enqueue('job-outage');
+    const attemptsAt: number[] = [];
+    for (let n = 0; ; n++) {
+      const call = await h.upload(n);
+      attemptsAt.push(h.clock.time - T0);
+      if (h.clock.time - T0 >= OUTAGE_MS) {
+        call.resolve(result('job-outage'));
+        break;
+      }
+      call.reject(new GleanError('unreachable', 'Could not reach Glean.'));
+      await h.until(() => h.awake === 0 && h.store.state('job-outage') !== 'uploading');
+      const job = h.store.jobs.get('job-outage');
+      assert.equal(job?.state, 'queued', `still waiting after attempt ${n + 1}, ${(h.clock.time - T0) / 1000} s into the outage`);
+      h.clock.time = job.nextAttemptAt ?? NaN;
+      await h.queue.pump();
+    }
+    await h.until(() => h.store.state('job-outage') === 'uploaded');
+    // random() is 0: the policy's own waits, 1 s doubling to the 60 s ceiling.
+    assert.deepEqual(attemptsAt.map((ms) => ms / 1000), [0, 1, 3, 7, 15, 31, 63, 123]);
+    assert.ok(attemptsAt.length < UPLOAD_RETRY.maxAttempts, 'attempts to spare for a longer outage');
+  });
+
   it('remove() during an upload aborts it and leaves nothing behind', LIMIT, async () => {
     const h = setUp();
     await h.enqueue('job-rm');
