@@ -38,7 +38,8 @@ export interface ImageToKeep {
   queries: readonly string[];
   contentType: string;
   size: number;
-  digest: string;
+  /** The SHA-256 of the image; may still be being computed, as only the record, written after the Blobs, needs it. */
+  digest: string | Promise<string>;
   thumbnail: Blob | null;
   original: Blob | null;
 }
@@ -65,6 +66,7 @@ export function createImageCache({ entries, blobs, local, now }: ImageCacheDeps)
   function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
     const run = tail.then(work, work).catch((error: unknown) => {
       index = undefined;
+      known = undefined;
       throw error;
     });
     tail = run.catch(() => undefined);
@@ -75,6 +77,15 @@ export function createImageCache({ entries, blobs, local, now }: ImageCacheDeps)
     const { [PARTITION_KEY]: partition } = await local.get(PARTITION_KEY);
     return typeof partition === 'string' ? partition : null;
   }
+
+  /**
+   * The published partition as this worker last read or wrote it (only this module writes it), for
+   * `put`'s check: a lookup's `usePartition`, queued just before its put, read it a moment ago, and
+   * reading it again cost every cache miss about 3 ms (measured on the bench's cache-miss lookup).
+   * `usePartition` itself always reads storage, so should `storage.local` be cleared behind the
+   * worker's back, the next lookup or settings change publishes the partition again.
+   */
+  let known: Promise<string | null> | undefined;
 
   async function budget(): Promise<number> {
     const { [BUDGET_KEY]: bytes } = await local.get(BUDGET_KEY);
@@ -123,31 +134,33 @@ export function createImageCache({ entries, blobs, local, now }: ImageCacheDeps)
   async function write(image: ImageToKeep): Promise<CacheEntry[]> {
     const map = await records();
     const at = now();
-    const written = image.queries.map(
-      (query): CacheEntry => ({
+    const filed = image.queries.map((query) => ({ query, id: entryId(image.partition, query) }));
+    const copies = { thumbnail: image.thumbnail, original: image.original };
+    // Blobs before records, so that a record never points at a Blob not yet written.
+    await setMany(
+      filed.flatMap(({ id }) =>
+        KINDS.flatMap((kind): Array<[string, Blob]> => {
+          const blob = copies[kind];
+          return blob ? [[blobId(id, kind), blob]] : [];
+        }),
+      ),
+      blobs,
+    );
+    const digest = await image.digest;
+    const written = filed.map(
+      ({ query, id }): CacheEntry => ({
         version: CACHE_VERSION,
-        id: entryId(image.partition, query),
+        id,
         partition: image.partition,
         query,
         contentType: image.contentType,
         size: image.size,
-        digest: image.digest,
+        digest,
         thumbnail: image.thumbnail && { contentType: image.thumbnail.type, bytes: image.thumbnail.size },
         original: image.original && { contentType: image.contentType, bytes: image.original.size },
         storedAt: at,
         usedAt: at,
       }),
-    );
-    const copies = { thumbnail: image.thumbnail, original: image.original };
-    // Blobs before records, so that a record never points at a Blob not yet written.
-    await setMany(
-      written.flatMap((entry) =>
-        KINDS.flatMap((kind): Array<[string, Blob]> => {
-          const blob = copies[kind];
-          return blob ? [[blobId(entry.id, kind), blob]] : [];
-        }),
-      ),
-      blobs,
     );
     // A copy the previous entry had and this one lacks would otherwise linger unaccounted for.
     const dropped = written.flatMap((entry) => {
@@ -159,7 +172,8 @@ export function createImageCache({ entries, blobs, local, now }: ImageCacheDeps)
       entries,
     );
     for (const entry of written) map.set(entry.id, entry);
-    await delMany(dropped, blobs);
+    // Only when there is something to drop: even an empty delete costs a transaction (about 1 ms).
+    if (dropped.length > 0) await delMany(dropped, blobs);
     return written;
   }
 
@@ -170,10 +184,13 @@ export function createImageCache({ entries, blobs, local, now }: ImageCacheDeps)
      */
     usePartition(partition: string | null): Promise<void> {
       return oneAtATime(async () => {
-        if ((await publishedPartition()) === partition) return;
+        const published = await publishedPartition();
+        known = Promise.resolve(published);
+        if (published === partition) return;
         const map = await records();
         await deleteEntries([...map.values()].filter((entry) => entry.partition !== partition).map((entry) => entry.id));
         await local.set({ [PARTITION_KEY]: partition });
+        known = Promise.resolve(partition);
       });
     },
 
@@ -196,9 +213,13 @@ export function createImageCache({ entries, blobs, local, now }: ImageCacheDeps)
      */
     put(image: ImageToKeep): Promise<CacheEntry[]> {
       return oneAtATime(async () => {
+        // Read alongside the partition check and the write, not after them: only the eviction that
+        // ends this put needs it, and only setBudget changes it (queued like this put).
+        const budgetBytes = budget();
+        budgetBytes.catch(() => undefined); // Awaited below; this only covers a put that ends before.
         // A write that started under another identity (a lookup's late thumbnail, an upload that
         // ended after the token changed) must not file that identity's image under this one's cache.
-        if ((await publishedPartition()) !== image.partition) return [];
+        if ((await (known ??= publishedPartition())) !== image.partition) return [];
         let written: CacheEntry[];
         try {
           written = await write(image);
@@ -216,6 +237,7 @@ export function createImageCache({ entries, blobs, local, now }: ImageCacheDeps)
         await evict(
           image.partition,
           written.map((entry) => entry.id),
+          await budgetBytes,
         );
         return written;
       });
