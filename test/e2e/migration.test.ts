@@ -92,12 +92,16 @@ async function installFirstReleaseState(worker: Worker, jobs: UploadJob[], faile
           open.onupgradeneeded = () => open.result.createObjectStore(store);
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
-            const request = open.result.transaction(store, 'readwrite').objectStore(store).put(value, key);
-            request.onsuccess = () => {
+            // Resolved once the transaction has committed, not when the put succeeded: the reload
+            // that follows would otherwise abort a Blob's still-running commit now and then.
+            const transaction = open.result.transaction(store, 'readwrite');
+            transaction.objectStore(store).put(value, key);
+            transaction.oncomplete = () => {
               open.result.close();
               resolve();
             };
-            request.onerror = () => reject(request.error);
+            transaction.onerror = () => reject(transaction.error);
+            transaction.onabort = () => reject(transaction.error);
           };
         });
       }
