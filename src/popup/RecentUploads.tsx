@@ -12,16 +12,25 @@ import { useJobs } from './useJobs.ts';
 function Thumbnail({ job }: { job: UploadJob }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
+    let current = true;
     let objectUrl: string | null = null;
     // The bytes while the job runs; once uploaded they are gone and the cache's thumbnail stands in.
     const key = job.result?.key;
-    void (async () => {
-      const blob = (await readBlob(job.id)) ?? (key ? (await findCachedImage({ key }))?.blob : undefined);
-      if (!blob) return;
-      objectUrl = URL.createObjectURL(blob);
-      setUrl(objectUrl);
-    })();
-    return () => objectUrl && URL.revokeObjectURL(objectUrl);
+    (async () => (await readBlob(job.id)) ?? (key ? (await findCachedImage({ key }))?.blob : undefined))().then(
+      (blob) => {
+        // A state change may have come while reading: that run shows its own image.
+        if (!current) return;
+        objectUrl = blob ? URL.createObjectURL(blob) : null;
+        // Also when there is nothing to show now: the previous run's address is revoked, and an image
+        // left on it would show as broken.
+        setUrl(objectUrl);
+      },
+      () => current && setUrl(null),
+    );
+    return () => {
+      current = false;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
   }, [job.id, job.state]);
   return url ? <img class="thumb" src={url} alt="" /> : <span class="thumb" aria-hidden="true" />;
 }
