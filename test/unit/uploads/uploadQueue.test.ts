@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { GleanError } from '../../../src/glean/gleanError.ts';
+import { deferred, type Deferred } from '../glean/fakes.ts';
 import { UPLOAD_RETRY } from '../../../src/glean/retryPolicy.ts';
 import type { UploadJob, UploadResult } from '../../../src/shared/uploadJob.ts';
 import { createJob, type NewJob } from '../../../src/worker/uploads/jobMachine.ts';
@@ -83,22 +84,6 @@ class MemoryJobStore implements JobStore {
   state(id: string): UploadJob['state'] | undefined {
     return this.jobs.get(id)?.state;
   }
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (reason: unknown) => void;
-}
-
-function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 /** One call of the fake upload, answered by the test. Like fetch, it rejects with an AbortError
