@@ -55,6 +55,10 @@ browser.storage.onChanged.addListener((_changes, area) => {
 });
 
 browser.runtime.onInstalled.addListener(() => void createMenuItems());
+// The badge lasts while the browser runs, across worker restarts; a browser start or an update shows it
+// empty until recounted. Job changes recount it themselves (services.ts).
+browser.runtime.onInstalled.addListener(() => void showUnfinishedCount());
+browser.runtime.onStartup.addListener(() => void showUnfinishedCount());
 // An update from a version that stored the token as text seals it (src/worker/tokenSeal.ts).
 browser.runtime.onInstalled.addListener(() => void settings.sealStoredToken());
 browser.contextMenus.onClicked.addListener(
@@ -63,9 +67,6 @@ browser.contextMenus.onClicked.addListener(
 browser.notifications.onClicked.addListener((id) => void onNotificationClicked(id));
 // Access to the Glean server granted (from "Grant access" or the browser's settings): uploads that failed without it go again.
 browser.permissions.onAdded.addListener(() => void retryUploadsWaitingForAccess(uploadStore, uploads));
-
-// The badge is the browser's, not stored: a browser start shows it empty until it is recounted.
-void showUnfinishedCount();
 
 // Whatever woke the worker (install, browser start, a message, an alarm), unfinished uploads resume.
 void uploads.pump();
