@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { entryId, queryKey } from '../../../src/shared/cacheEntry.ts';
 import { createKeepImage } from '../../../src/worker/cache/keepImage.ts';
 import { createRememberUpload } from '../../../src/worker/cache/rememberUpload.ts';
 import type { Thumbnail } from '../../../src/worker/cache/thumbnail.ts';
 import { partitionOf } from '../../../src/worker/partition.ts';
+import { deferred, settle } from '../glean/fakes.ts';
 import { bytes, setup } from './fakes.ts';
 
 const CONN = { baseUrl: 'https://acme-prod-be.glean.com', token: 'secret-token' };
@@ -70,3 +71,47 @@ test('rememberUpload never throws: the upload succeeded either way', async () =>
   await rememberUpload(CONN, METADATA, 'abc', bytes(100));
   assert.deepEqual((await cache.stats()).entries, 0);
 });
+
+describe('a looked-up image, filed before its thumbnail (thumbnailLater)', () => {
+  /** The cache, counting puts as they are called, and the thumbnail step's answer to wait for. */
+  function counting(thumbnail: Thumbnail) {
+    const { cache } = setup();
+    const puts: Array<Promise<unknown>> = [];
+    const made = deferred<Thumbnail>();
+    const keepImage = createKeepImage({
+      cache: { ...cache, put: (image) => (puts.push(cache.put(image)), puts.at(-1) as ReturnType<typeof cache.put>) },
+      makeThumbnail: () => (made.resolve(thumbnail), made.promise),
+    });
+    return { cache, puts, made, keepImage };
+  }
+  const LOOKED_UP = { blob: new Blob(['the image'], { type: 'image/png' }), contentType: 'image/png', keepOriginal: true, thumbnailLater: true };
+
+  test('a small image is written once: its original is its thumbnail', async () => {
+    const { cache, puts, made, keepImage } = counting({ kind: 'small' });
+    await cache.usePartition('p');
+    const [entry] = await keepImage('p', ['key=k'], LOOKED_UP);
+    assert.deepEqual(entry?.original, { contentType: 'image/png', bytes: 9 });
+    await made.promise;
+    await settle();
+    assert.equal(puts.length, 1);
+  });
+
+  test('a larger one gets its thumbnail in a second write, with the same digest', async () => {
+    const { cache, puts, keepImage } = counting({ kind: 'thumbnail', blob: bytes(30, 'image/webp') });
+    await cache.usePartition('p');
+    const [first] = await keepImage('p', ['key=k'], LOOKED_UP);
+    assert.equal(first?.thumbnail, null, 'the page is answered before the thumbnail');
+    await eventuallyCalled(puts, 2);
+    const [second] = (await puts[1]) as Awaited<ReturnType<typeof cache.put>>;
+    assert.deepEqual(second?.thumbnail, { contentType: 'image/webp', bytes: 30 });
+    assert.equal(second?.digest, first?.digest);
+  });
+});
+
+/** Lets pending callbacks run until `calls` holds `count` entries (each turn moves fake-indexeddb on). */
+async function eventuallyCalled(calls: readonly unknown[], count: number): Promise<void> {
+  for (let turn = 0; calls.length < count; turn++) {
+    if (turn > 100) throw new Error(`${calls.length} calls, expected ${count}`);
+    await settle();
+  }
+}
