@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { root } from '../harness/chromium.ts';
-import { FIREFOX } from '../harness/firefox.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import {
   asPattern,
@@ -178,6 +177,9 @@ interface ExtensionGlobals {
     extension: { getBackgroundPage(): (Window & { scenarioMarker?: boolean }) | null };
   };
 }
+
+/** Debian's Firefox ESR; never one a test tool downloads. */
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 /** A running Firefox that scenarios install their copies of the extension into. */
 interface PooledBrowser {
