@@ -197,6 +197,29 @@ function setUp({ withJobs = [] as UploadJob[], withBlobs = [] as string[] } = {}
       store.blobs.set(id, imageBlob(id));
       return queue.enqueue(newJob(id));
     },
+    /**
+     * Holds back the first store answer `when` picks and removes job `id` meanwhile, then lets the
+     * answer through: the queue must not bring the job back. Resolves with the queue at rest.
+     */
+    async removeWhileHeld(id: string, when: (op: StoreOp, arg: string | UploadJob) => boolean, start: () => Promise<unknown> = async () => undefined): Promise<void> {
+      const held = deferred();
+      const released = deferred();
+      store.pause = (op, arg) => {
+        if (!when(op, arg)) return undefined;
+        store.pause = () => undefined;
+        held.resolve();
+        return released.promise;
+      };
+      const started = start();
+      await held.promise;
+      const removing = queue.remove(id);
+      released.resolve();
+      await Promise.all([started, removing]);
+      await harness.quiet();
+      assert.deepEqual([...store.jobs.keys()], [], 'the removed job was written back');
+      assert.equal(store.blobs.size, 0);
+      assert.equal(finished.length, 0, 'a removed job is not announced');
+    },
     /** No upload runs, and the pumps that ending runs asked for have ended: the queue is at rest. */
     async quiet(): Promise<void> {
       await events.until(() => awake === 0);
@@ -516,91 +539,29 @@ describe('uploadQueue', () => {
     const h = setUp();
     await h.enqueue('job-rec');
     const call = await h.upload(0);
-    // Hold back the queue's check "is the job still there?" and remove it meanwhile.
-    const checking = deferred();
-    const released = deferred();
-    h.store.pause = (op, arg) => {
-      if (op !== 'readJob' || arg !== 'job-rec') return undefined;
-      checking.resolve();
-      return released.promise;
-    };
-    call.resolve(result('job-rec'));
-    await checking.promise;
-    const removing = h.queue.remove('job-rec');
-    released.resolve();
-    await removing;
-    await h.until(() => h.awake === 0);
-    await h.quiet();
-    assert.deepEqual([...h.store.jobs.keys()], [], 'the removed job was written back');
-    assert.equal(h.store.blobs.size, 0);
-    assert.equal(h.finished.length, 0);
+    // Held back: the queue's check "is the job still there?" after Glean answered.
+    await h.removeWhileHeld('job-rec', (op, arg) => op === 'readJob' && arg === 'job-rec', async () => call.resolve(result('job-rec')));
   });
 
   it('remove() while the job is being started does not bring it back', LIMIT, async () => {
     const h = setUp();
-    const starting = deferred();
-    const released = deferred();
-    h.store.pause = (op, arg) => {
-      if (op !== 'writeJob' || typeof arg === 'string' || arg.state !== 'uploading') return undefined;
-      starting.resolve();
-      return released.promise;
-    };
-    await h.enqueue('job-st');
-    await starting.promise;
-    const removing = h.queue.remove('job-st');
-    released.resolve();
-    await removing;
-    await h.until(() => h.awake === 0);
-    await h.quiet();
-    assert.deepEqual([...h.store.jobs.keys()], [], 'the removed job was written back');
-    assert.equal(h.store.blobs.size, 0);
+    await h.removeWhileHeld('job-st', (op, arg) => op === 'writeJob' && typeof arg !== 'string' && arg.state === 'uploading', () => h.enqueue('job-st'));
     assert.equal(h.uploads.length, 0, 'nothing was sent');
-    assert.equal(h.finished.length, 0);
   });
 
   it('remove() while the queue checks the job it is about to start does not bring it back', LIMIT, async () => {
     const h = setUp();
-    const checking = deferred();
-    const released = deferred();
-    h.store.pause = (op, arg) => {
-      if (op !== 'readJob' || arg !== 'job-chk') return undefined;
-      checking.resolve();
-      return released.promise;
-    };
-    await h.enqueue('job-chk');
-    await checking.promise;
-    const removing = h.queue.remove('job-chk');
-    released.resolve();
-    await removing;
-    await h.until(() => h.awake === 0);
-    await h.quiet();
-    assert.deepEqual([...h.store.jobs.keys()], [], 'the removed job was written back');
+    await h.removeWhileHeld('job-chk', (op, arg) => op === 'readJob' && arg === 'job-chk', () => h.enqueue('job-chk'));
     assert.equal(h.uploads.length, 0, 'nothing was sent');
-    assert.equal(h.finished.length, 0);
   });
 
   it('remove() while the queue is picking jobs does not bring the job back', LIMIT, async () => {
     const job = createJob(newJob('job-pick'), T0);
     const h = setUp({ withJobs: [job], withBlobs: ['job-pick'] });
-    const listed = deferred();
-    const released = deferred();
     let lists = 0;
-    h.store.pause = (op) => {
-      // pump() lists the jobs twice: to tidy up, then to pick what to start. Hold back the second.
-      if (op !== 'listJobs' || ++lists !== 2) return undefined;
-      listed.resolve();
-      return released.promise;
-    };
-    const pumping = h.queue.pump();
-    await listed.promise;
-    const removing = h.queue.remove('job-pick');
-    released.resolve();
-    await Promise.all([pumping, removing]);
-    await h.until(() => h.awake === 0);
-    await h.quiet();
-    assert.deepEqual([...h.store.jobs.keys()], [], 'the removed job was written back');
+    // pump() lists the jobs twice: to tidy up, then to pick what to start. Held back: the second.
+    await h.removeWhileHeld('job-pick', (op) => op === 'listJobs' && ++lists === 2, () => h.queue.pump());
     assert.equal(h.uploads.length, 0, 'nothing was sent');
-    assert.equal(h.finished.length, 0);
   });
 
   it('fails a job whose bytes are gone, with a message that says what to do', LIMIT, async () => {
