@@ -16,6 +16,10 @@ export type GleanErrorCode =
   | 'aborted'
   | 'bad-response'
   | 'not-configured'
+  /** The person's sign-in ended (or the administrator allows only signing in): they sign in again. */
+  | 'sign-in-needed'
+  /** The enterprise policy has a value that does not hold: nothing is sent until it is fixed. */
+  | 'policy-invalid'
   /** The browser has not given the extension access to the Glean server's host (see src/worker/serverAccess.ts). */
   | 'no-access'
   | 'too-large'
@@ -135,6 +139,8 @@ const CODES: ReadonlySet<string> = new Set<GleanErrorCode>([
   'aborted',
   'bad-response',
   'not-configured',
+  'sign-in-needed',
+  'policy-invalid',
   'no-access',
   'too-large',
   'http',

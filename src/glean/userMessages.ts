@@ -48,6 +48,10 @@ function whatHappened(e: GleanError, context: GleanActivity): string {
       return describeBadResponse(e, context);
     case 'not-configured':
       return t('gleanNotConfigured');
+    case 'sign-in-needed':
+      return t('signInEnded');
+    case 'policy-invalid':
+      return t('gleanPolicyInvalid');
     case 'no-access':
       // The worker retries an upload by itself once access is granted (src/worker/index.ts).
       return t(context === 'upload' ? 'gleanNoAccessUpload' : 'gleanNoAccess');

@@ -10,10 +10,9 @@ import { createImageMenuListener } from './contextMenu/imageMenuClicked.ts';
 import { createMenuItems } from './contextMenu/menuItems.ts';
 import { onNotificationClicked } from './contextMenu/notify.ts';
 import { createRouter } from './router.ts';
-import { cache, client, gleanConnection, lookUp, settings, uploads } from './services.ts';
+import { cache, client, gleanConnection, lookUp, settings, showBadge, signIn, uploads } from './services.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
-import { showUnfinishedCount } from './uploads/badge.ts';
 import { retryUploadsWaitingForAccess } from './uploads/retryWhenAllowed.ts';
 import { startUpload } from './uploads/startUpload.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
@@ -25,8 +24,16 @@ const route = createRouter({
   describeError,
   handlers: {
     'settings/get': () => settings.view(),
-    'settings/save': (input) => settings.save(input).then(cache.afterSettingsChange),
+    'settings/save': (input) => settings.save(input).then(cache.afterSettingsChange).then(uploads.afterCredentialChange),
     'settings/removeToken': () => settings.removeToken().then(cache.afterSettingsChange),
+    'signIn/start': async ({ instance }) => {
+      await signIn.start(instance);
+      return settings.view();
+    },
+    'signIn/signOut': async () => {
+      await signIn.signOut();
+      return settings.view();
+    },
     'connection/test': () => testConnection(gleanConnection, client),
     'image/lookUp': ({ query, session }) => lookUp(query, sessionSignal(session)),
     'cache/stats': () => cache.stats(),
@@ -57,8 +64,8 @@ browser.storage.onChanged.addListener((_changes, area) => {
 browser.runtime.onInstalled.addListener(() => void createMenuItems());
 // The badge lasts while the browser runs, across worker restarts; a browser start or an update shows it
 // empty until recounted. Job changes recount it themselves (services.ts).
-browser.runtime.onInstalled.addListener(() => void showUnfinishedCount());
-browser.runtime.onStartup.addListener(() => void showUnfinishedCount());
+browser.runtime.onInstalled.addListener(() => void showBadge());
+browser.runtime.onStartup.addListener(() => void showBadge());
 // An update from a version that stored the token as text seals it (src/worker/tokenSeal.ts).
 browser.runtime.onInstalled.addListener(() => void settings.sealStoredToken());
 browser.contextMenus.onClicked.addListener(
