@@ -23,6 +23,8 @@ export type GleanErrorCode =
   /** The browser has not given the extension access to the Glean server's host (see src/worker/serverAccess.ts). */
   | 'no-access'
   | 'too-large'
+  /** Glean answered with a redirect the client does not follow (src/glean/client.ts). */
+  | 'redirected'
   | 'http';
 
 export interface GleanErrorDetails {
@@ -143,6 +145,7 @@ const CODES: ReadonlySet<string> = new Set<GleanErrorCode>([
   'policy-invalid',
   'no-access',
   'too-large',
+  'redirected',
   'http',
 ]);
 

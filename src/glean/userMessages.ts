@@ -57,6 +57,8 @@ function whatHappened(e: GleanError, context: GleanActivity): string {
       return t(context === 'upload' ? 'gleanNoAccessUpload' : 'gleanNoAccess');
     case 'too-large':
       return t('gleanTooLarge');
+    case 'redirected':
+      return t(context === 'upload' ? 'gleanRedirectedUpload' : 'gleanRedirected');
     case 'http':
       return e.status === undefined
         ? t('gleanUnexpectedFailure')

@@ -6,6 +6,7 @@ import type { ReplyError, RequestType } from '../shared/messages.ts';
 import { InvalidInput } from './invalidInput.ts';
 import { StorageFull } from './cache/storageFull.ts';
 import { SignInError } from './signIn/signInError.ts';
+import { UploadsFull } from '../shared/uploadStore.ts';
 
 const activityOf = (type: RequestType): GleanActivity =>
   type === 'image/lookUp' ? 'lookup' : type.startsWith('upload/') ? 'upload' : 'test';
@@ -13,7 +14,7 @@ const activityOf = (type: RequestType): GleanActivity =>
 
 export function describeError(error: unknown, type: RequestType): ReplyError {
   if (error instanceof InvalidInput) return { code: 'invalid-input', message: error.message };
-  if (error instanceof StorageFull) return { code: 'storage-full', message: error.message };
+  if (error instanceof StorageFull || error instanceof UploadsFull) return { code: 'storage-full', message: error.message };
   if (error instanceof SignInError) return { code: 'sign-in', message: error.message };
   if (error instanceof GleanError) {
     const data = toErrorData(error);

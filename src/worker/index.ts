@@ -15,6 +15,7 @@ import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
 import { retryUploadsWaitingForAccess } from './uploads/retryWhenAllowed.ts';
 import { startUpload } from './uploads/startUpload.ts';
+import { sweepUploadBlobs } from './uploads/sweepUploadBlobs.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import { UPLOAD_ALARM } from './uploads/wakeUp.ts';
 
@@ -52,7 +53,10 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 browser.runtime.onConnect.addListener(onSessionPort);
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === UPLOAD_ALARM) void uploads.pump();
-  if (alarm.name === CACHE_SWEEP_ALARM) void cache.sweep();
+  if (alarm.name === CACHE_SWEEP_ALARM) {
+    void cache.sweep();
+    void sweepUploadBlobs();
+  }
 });
 browser.runtime.onInstalled.addListener(() => void cache.scheduleSweep());
 browser.runtime.onStartup.addListener(() => void cache.scheduleSweep());
@@ -75,5 +79,7 @@ browser.notifications.onClicked.addListener((id) => void onNotificationClicked(i
 // Access to the Glean server granted (from "Grant access" or the browser's settings): uploads that failed without it go again.
 browser.permissions.onAdded.addListener(() => void retryUploadsWaitingForAccess(uploadStore, uploads));
 
-// Whatever woke the worker (install, browser start, a message, an alarm), unfinished uploads resume.
+// Whatever woke the worker (install, browser start, a message, an alarm), unfinished uploads resume,
+// and bytes that no upload will ever send leave the disk.
 void uploads.pump();
+void sweepUploadBlobs();

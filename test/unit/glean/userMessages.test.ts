@@ -17,6 +17,7 @@ const CODES: GleanErrorCode[] = [
   'not-configured',
   'no-access',
   'too-large',
+  'redirected',
   'http',
 ];
 const CONTEXTS: GleanActivity[] = ['lookup', 'upload', 'test'];
