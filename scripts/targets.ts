@@ -51,3 +51,18 @@ export function manifestFor(source: Manifest, target: Target, version: string): 
   }
   return manifest;
 }
+
+/**
+ * The store build's manifest for the self-hosting kit (scripts/packKit.ts): `update_url` makes the
+ * browser ask the company's server for updates instead of the Chrome Web Store, and `key` (the base64
+ * DER public key) pins the extension ID, and with it the sign-in redirect URL, whoever packs it
+ * (https://developer.chrome.com/docs/extensions/reference/manifest/key).
+ */
+export function kitManifestFor(storeManifest: Manifest, kit: { version: string; updateUrl: string; publicKeyDer: Uint8Array }): Manifest {
+  return {
+    ...structuredClone(storeManifest),
+    version: kit.version,
+    update_url: kit.updateUrl,
+    key: Buffer.from(kit.publicKeyDer).toString('base64'),
+  };
+}

@@ -36,16 +36,21 @@ export function listFiles(dir: string, prefix = ''): string[] {
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Zips every file under `dir` (paths relative to it, no folder entries) into a reproducible zip. */
-export function zipDirectory(dir: string): Uint8Array {
+/**
+ * Zips every file under `dir` (paths relative to it, no folder entries) into a reproducible zip.
+ * `replace` gives other contents for some of those files (the kit's manifest), without a copy of the folder.
+ */
+export function zipDirectory(dir: string, replace: Readonly<Record<string, Uint8Array>> = {}): Uint8Array {
   const files = listFiles(dir);
   if (files.length === 0) throw new Error(`zipDirectory: ${dir} has no files`);
+  const unknown = Object.keys(replace).filter((rel) => !files.includes(rel));
+  if (unknown.length > 0) throw new Error(`zipDirectory: ${dir} has no ${unknown.join(', ')} to replace`);
   const options = entryOptions();
   const zippable: Zippable = {};
   for (const rel of files) {
     // Flat keys ('icons/icon-16.png'): fflate writes them in insertion order, which is our sort.
     // (JS objects put integer-like keys such as '404' first; that order is still deterministic.)
-    zippable[rel] = [new Uint8Array(readFileSync(join(dir, rel))), options];
+    zippable[rel] = [replace[rel] ?? new Uint8Array(readFileSync(join(dir, rel))), options];
   }
   return zipSync(zippable);
 }

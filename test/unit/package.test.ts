@@ -133,6 +133,14 @@ describe('zipDirectory', () => {
     }
   });
 
+  it('puts replaced contents in place of a file, and refuses to replace a file the folder lacks', () => {
+    const manifest = new TextEncoder().encode('{"manifest_version":3,"name":"Glean Images","version":"1.0.1"}\n');
+    const unzipped = unzipSync(zipDirectory(dir, { 'manifest.json': manifest }));
+    assert.deepEqual(unzipped['manifest.json'], manifest);
+    assert.deepEqual(unzipped['popup.html'], bytesOf(FILES['popup.html'] ?? ''), 'the others are read from the folder');
+    assert.throws(() => zipDirectory(dir, { 'missing.json': manifest }), /has no missing\.json to replace/);
+  });
+
   it('refuses an empty folder', () => {
     const empty = mkdtempSync(join(tmpdir(), 'glean-images-zip-empty-'));
     try {
