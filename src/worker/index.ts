@@ -60,10 +60,17 @@ browser.alarms.onAlarm.addListener((alarm) => {
 });
 browser.runtime.onInstalled.addListener(() => void cache.scheduleSweep());
 browser.runtime.onStartup.addListener(() => void cache.scheduleSweep());
-// An administrator's policy may change the server: the cache follows it as it follows saved settings.
+// An administrator's policy may change the server and the cache size: the cache follows both.
+const followPolicy = async (): Promise<void> => {
+  const megabytes = await settings.managedCacheMegabytes();
+  if (megabytes !== undefined) await cache.setBudget(megabytes);
+  await cache.followSettings();
+};
 browser.storage.onChanged.addListener((_changes, area) => {
-  if (area === 'managed') void cache.followSettings();
+  if (area === 'managed') void followPolicy();
 });
+browser.runtime.onInstalled.addListener(() => void followPolicy());
+browser.runtime.onStartup.addListener(() => void followPolicy());
 
 browser.runtime.onInstalled.addListener(() => void createMenuItems());
 // The badge lasts while the browser runs, across worker restarts; a browser start or an update shows it

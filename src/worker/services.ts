@@ -26,6 +26,7 @@ import type { UploadJob } from '../shared/uploadJob.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
 import { GleanError } from '../glean/gleanError.ts';
 import { t } from '../shared/i18n.ts';
+import { IS_DEV_BUILD } from '../shared/buildFlavour.ts';
 import { announceUploadsChanged } from './uploads/announce.ts';
 import { showUnfinishedCount } from './uploads/badge.ts';
 import { announceUploadEnded } from './contextMenu/notify.ts';
@@ -42,11 +43,8 @@ const workerFetch = fetch.bind(globalThis);
 
 const seal = createTokenSeal(keyInIndexedDb());
 const signInStore = createSignInStore(browser.storage.local, seal);
-/** Plain-http authorization servers only where the build reaches loopback at all: the dev builds (scripts/targets.ts). */
-const oauthHttp: OAuthHttp = {
-  fetch: workerFetch,
-  allowInsecure: browser.runtime.getManifest().host_permissions?.includes('http://127.0.0.1/*') ?? false,
-};
+/** Plain-http authorization servers only in the dev builds, as for instances (src/shared/buildFlavour.ts). */
+const oauthHttp: OAuthHttp = { fetch: workerFetch, allowInsecure: IS_DEV_BUILD };
 
 const session = createSignInSession({
   store: signInStore,

@@ -233,7 +233,12 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
     return { server: settings.baseUrl, policy: settings.policy };
   }
 
-  return { view, save, saveServer, removeToken, connection, whose, signInPlan, sealStoredToken };
+  /** The image cache size an administrator set, if any. */
+  async function managedCacheMegabytes(): Promise<number | undefined> {
+    return (await effective()).policy.cacheMegabytes;
+  }
+
+  return { view, save, saveServer, removeToken, connection, whose, signInPlan, sealStoredToken, managedCacheMegabytes };
 }
 
 export type Settings = ReturnType<typeof createSettings>;
