@@ -9,6 +9,7 @@ import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
 import { ServerAccess } from '../ui/ServerAccess.tsx';
 import { requestServerAccess } from './serverAccess.ts';
 import { CacheSection } from './CacheSection.tsx';
+import { ShortcutsSection } from './ShortcutsSection.tsx';
 
 export function OptionsPage() {
   const [saved, setSaved] = useState<SettingsView | null>(null);
@@ -157,6 +158,7 @@ export function OptionsPage() {
         <NoticeLine notice={notice} />
       </form>
       <CacheSection />
+      <ShortcutsSection />
     </main>
   );
 }
