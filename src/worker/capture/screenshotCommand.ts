@@ -17,12 +17,15 @@ export const SCREENSHOT_COMMAND = 'screenshot-tab';
 
 export function onScreenshotCommand(command: string, tab: Tabs.Tab | undefined): void {
   if (command !== SCREENSHOT_COMMAND) return;
-  // Both start before the first await: `action.openPopup` needs the shortcut's user action (Firefox),
-  // and the capture must see the tab before the popup (or, where the toolbar popup cannot open, its
-  // window: src/worker/openPopup.ts) covers anything.
-  const capture = captureTab(tab?.windowId, tab?.url);
+  // Both start before the first await: `action.openPopup` needs the shortcut's user action (Firefox).
+  // The popup first: headless Chromium 156 reports the window unfocused while a capture runs, and
+  // `openPopup` refuses an unfocused window. The toolbar popup is not part of the tab's picture; where
+  // it cannot open, src/worker/openPopup.ts opens the page in a window of its own, beside this one.
   void openPopup().catch((error: unknown) => console.error('Glean Images: the popup did not open', error));
+  const capture = captureTab(tab?.windowId, tab?.url);
   void (async () => {
+    // The popup, opening now, must not show an image kept before this one while this one is captured.
+    await forgetPendingImage();
     let file: File;
     try {
       file = await capture;
@@ -30,8 +33,6 @@ export function onScreenshotCommand(command: string, tab: Tabs.Tab | undefined):
       await notifyNotUploaded(t('screenshotFailed', error instanceof Error ? error.message : String(error)));
       return;
     }
-    // The popup, opening now, must not show an image kept before this one.
-    await forgetPendingImage();
     await keepPendingImage(file, file.name, { screenshot: true });
   })();
 }
