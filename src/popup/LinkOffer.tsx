@@ -15,17 +15,6 @@ interface Props {
   onProblem: (message: string) => void;
 }
 
-/** An address worth offering: a web image or a `data:` image, as a person pastes it. */
-export function imageLink(text: string): string | null {
-  const candidate = text.trim();
-  if (!/^(https?:\/\/|data:image\/)/i.test(candidate) || /\s/.test(candidate)) return null;
-  try {
-    return new URL(candidate).href;
-  } catch {
-    return null;
-  }
-}
-
 export function LinkOffer({ link, onDone, onProblem }: Props) {
   const [busy, setBusy] = useState(false);
   const shown = link.startsWith('data:') ? `${link.slice(0, 40)}…` : link;

@@ -13,6 +13,7 @@ export function copyText(text: string): Promise<void> {
 export function markdownImage(name: string, url: string): string {
   // A name with brackets or a line break would end the alt text early; the URL's parentheses its target.
   const alt = name.replace(/[\r\n]+/g, ' ').replace(/([\\[\]])/g, '\\$1');
-  const target = url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
+  // encodeURIComponent leaves parentheses as they are, so they are escaped by hand.
+  const target = url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   return `![${alt}](${target})`;
 }

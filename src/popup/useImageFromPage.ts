@@ -4,7 +4,7 @@
  * offers to upload the image it names.
  */
 import { useEffect } from 'preact/hooks';
-import { imageLink } from './LinkOffer.tsx';
+import { imageLink } from './imageLink.ts';
 
 function filesFrom(data: DataTransfer | null): File[] {
   if (!data) return [];
