@@ -14,6 +14,7 @@ import { measureCacheFigures } from './cacheFigures.ts';
 import { measureCacheMiss, measureIdenticalLookUps } from './lookups.ts';
 import { CHEAP_RUNS, isPending, round, RUNS, WARM_UPS, type Figure, type Row } from './measure.ts';
 import { measurePopupReady } from './popupReady.ts';
+import { measureBatch } from './batch.ts';
 import { measureUpload, measureUploadHeap } from './upload.ts';
 import { connectWorkerHeap } from './workerHeap.ts';
 
@@ -79,6 +80,14 @@ try {
       await heap.disconnect();
     }
   });
+  await scenario('20 × 5 MB batch vs one upload', async () => {
+    const heap = await connectWorkerHeap(browser.extension);
+    try {
+      return await measureBatch(browser, heap);
+    } finally {
+      await heap.disconnect();
+    }
+  });
 } catch (error) {
   errors.push(`starting the browser: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 } finally {
@@ -112,6 +121,8 @@ function amount(value: number, unit: Figure['unit']): string {
       return value >= 1e6 ? `${(value / 1e6).toFixed(2)} MB` : `${(value / 1e3).toFixed(1)} kB`;
     case 'GETs':
       return `${value} GET${value === 1 ? '' : 's'}`;
+    case 'tasks':
+      return `${value} long task${value === 1 ? '' : 's'}`;
   }
 }
 

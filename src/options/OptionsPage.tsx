@@ -10,6 +10,7 @@ import { ServerAccess } from '../ui/ServerAccess.tsx';
 import { requestServerAccess } from '../ui/requestServerAccess.ts';
 import { CacheSection } from './CacheSection.tsx';
 import { SignInButton, signInStatusText, signInWith } from '../ui/SignIn.tsx';
+import { ShortcutsSection } from './ShortcutsSection.tsx';
 
 export function OptionsPage() {
   const [saved, setSaved] = useState<SettingsView | null>(null);
@@ -214,6 +215,7 @@ export function OptionsPage() {
         </section>
       )}
       <CacheSection />
+      <ShortcutsSection />
     </main>
   );
 }

@@ -6,8 +6,18 @@ import { stateWords, type UploadJob } from '../shared/uploadJob.ts';
 import { findCachedImage } from '../shared/cacheReader.ts';
 import { readBlob } from '../shared/uploadStore.ts';
 import { errorText } from '../ui/Messages.tsx';
-import { copyText } from './copyText.ts';
+import { copyImage } from './copyImage.ts';
+import { copyText, markdownImage } from './copyText.ts';
+import { UploadProgress } from './UploadProgress.tsx';
 import { useJobs } from './useJobs.ts';
+
+type CopyForm = 'url' | 'markdown' | 'image';
+
+/** The uploaded image's bytes: still in the upload store, or the copy the cache kept. */
+async function uploadedImage(job: UploadJob): Promise<Blob | undefined> {
+  const key = job.result?.key;
+  return (await readBlob(job.id)) ?? (key ? (await findCachedImage({ key }))?.blob : undefined);
+}
 
 function Thumbnail({ job }: { job: UploadJob }) {
   const [url, setUrl] = useState<string | null>(null);
@@ -15,8 +25,7 @@ function Thumbnail({ job }: { job: UploadJob }) {
     let current = true;
     let objectUrl: string | null = null;
     // The bytes while the job runs; once uploaded they are gone and the cache's thumbnail stands in.
-    const key = job.result?.key;
-    (async () => (await readBlob(job.id)) ?? (key ? (await findCachedImage({ key }))?.blob : undefined))().then(
+    uploadedImage(job).then(
       (blob) => {
         // A state change may have come while reading: that run shows its own image.
         if (!current) return;
@@ -37,16 +46,21 @@ function Thumbnail({ job }: { job: UploadJob }) {
 
 function UploadItem({ job }: { job: UploadJob }) {
   const [problem, setProblem] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<CopyForm | null>(null);
   const act = (work: () => Promise<unknown>) => () => {
     setProblem(null);
     work().catch((error: unknown) => setProblem(errorText(error)));
   };
-  const copy = act(async () => {
-    if (!job.result) return;
-    await copyText(job.result.url);
-    setCopied(true);
-  });
+  // Each starts its clipboard write synchronously in the click (src/popup/copyText.ts, copyImage.ts).
+  const copy = (form: CopyForm) =>
+    act(async () => {
+      if (!job.result) return;
+      setCopied(null);
+      if (form === 'url') await copyText(job.result.url);
+      else if (form === 'markdown') await copyText(markdownImage(job.fileName, job.result.url));
+      else await copyImage(() => uploadedImage(job));
+      setCopied(form);
+    });
   const waiting = job.state === 'queued' && job.lastError;
   return (
     <li class={`job ${job.state}`} aria-label={job.fileName}>
@@ -64,13 +78,22 @@ function UploadItem({ job }: { job: UploadJob }) {
             {job.result.key && <span class="key">{t('popupJobKey', job.result.key)}</span>}
           </p>
         )}
+        {job.state === 'uploading' && <UploadProgress job={job} />}
         {(job.state === 'failed' || job.state === 'waiting' || waiting) && <p class="job-error">{job.lastError?.message}</p>}
         {problem && <p role="alert" class="job-error">{problem}</p>}
         <div class="job-actions">
           {job.result && (
-            <button type="button" onClick={copy}>
-              {t(copied ? 'popupCopied' : 'popupCopyUrl')}
-            </button>
+            <>
+              <button type="button" onClick={copy('url')}>
+                {t(copied === 'url' ? 'popupCopied' : 'popupCopyUrl')}
+              </button>
+              <button type="button" onClick={copy('markdown')}>
+                {t(copied === 'markdown' ? 'popupCopied' : 'popupCopyMarkdown')}
+              </button>
+              <button type="button" onClick={copy('image')}>
+                {t(copied === 'image' ? 'popupCopied' : 'popupCopyImage')}
+              </button>
+            </>
           )}
           {(job.state === 'failed' || (job.state === 'waiting' && job.waitingFor === 'identity')) && (
             <button type="button" onClick={act(() => ask('upload/retry', { jobId: job.id }))}>

@@ -1,51 +1,129 @@
-/** "Upload image": a file picked, dropped or pasted, checked by its bytes, then handed to the worker as a job. */
+/**
+ * "Upload image": images picked, dropped, pasted, captured from the tab or fetched from a pasted link,
+ * each checked by its bytes and shown with a preview; one set of details for all; "Upload" hands each
+ * to the worker as its own job and says how far the batch has come.
+ */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { checkImageFile } from '../shared/imageSniff.ts';
 import { checkMetadata } from '../shared/metadataCheck.ts';
-import { forgetPendingImage } from '../shared/pendingImage.ts';
+import { forgetPendingImage, type PendingImage } from '../shared/pendingImage.ts';
 import { writeBlob } from '../shared/uploadStore.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
+import { CropEditor } from './CropEditor.tsx';
 import { rememberDraft, type Drafts } from './drafts.ts';
 import { formatBytes } from './ImageResult.tsx';
+import { LinkOffer } from './LinkOffer.tsx';
+import { ScreenshotButton } from './Screenshot.tsx';
+import { displayName, SelectedImages } from './SelectedImages.tsx';
+import { countBatch, type SelectedImage } from './selection.ts';
 import { useImageFromPage } from './useImageFromPage.ts';
+import { useJobs } from './useJobs.ts';
 import { usePendingImage } from './usePendingImage.ts';
 
-interface Selected {
+interface Arrival {
   file: File;
-  contentType: string;
-  preview: string;
+  screenshot?: boolean;
+  pendingKeptAt?: number;
 }
 
 export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
   const [metadata, setMetadata] = useState<ImageMetadata>(draft.metadata);
-  const [selected, setSelected] = useState<Selected | null>(null);
+  const [selected, setSelected] = useState<SelectedImage[]>([]);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
+  const [batch, setBatch] = useState<string[] | null>(null);
+  const [link, setLink] = useState<string | null>(null);
+  const [cropping, setCropping] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const jobs = useJobs();
 
-  useEffect(() => () => selected && URL.revokeObjectURL(selected.preview), [selected]);
+  // Every preview address made is revoked once its image leaves the list, or the popup closes.
+  const previews = useRef(new Set<string>());
+  useEffect(() => () => previews.current.forEach((url) => URL.revokeObjectURL(url)), []);
+  const preview = (file: File): string => {
+    const url = URL.createObjectURL(file);
+    previews.current.add(url);
+    return url;
+  };
+  const dropPreview = (url: string) => {
+    URL.revokeObjectURL(url);
+    previews.current.delete(url);
+  };
 
-  const refuse = useCallback((text: string) => {
-    setSelected(null);
-    if (fileInput.current) fileInput.current.value = '';
-    setNotice({ kind: 'alert', text });
+  const say = useCallback((next: Notice) => {
+    setBatch(null);
+    setNotice(next);
   }, []);
 
-  const select = useCallback(async (file: File) => {
-    const check = await checkImageFile(file);
-    if (!check.ok) {
-      refuse(check.message);
-      return;
-    }
-    setSelected({ file, contentType: check.contentType, preview: URL.createObjectURL(file) });
-    setNotice({ kind: 'status', text: t('popupFileSelected', file.name || t('popupPastedImage'), formatBytes(file.size)) });
-  }, [refuse]);
-  useImageFromPage(select);
-  usePendingImage(select);
+  const add = useCallback(
+    async (arrivals: Arrival[]) => {
+      const accepted: SelectedImage[] = [];
+      const refused: string[] = [];
+      for (const { file, screenshot = false, pendingKeptAt } of arrivals) {
+        const check = await checkImageFile(file);
+        if (!check.ok) {
+          refused.push(arrivals.length > 1 ? `${displayName(file)}: ${check.message}` : check.message);
+          continue;
+        }
+        accepted.push({
+          id: crypto.randomUUID(),
+          file,
+          contentType: check.contentType,
+          preview: preview(file),
+          screenshot,
+          ...(pendingKeptAt !== undefined ? { pendingKeptAt } : {}),
+        });
+      }
+      if (fileInput.current) fileInput.current.value = '';
+      setSelected((current) => [...current, ...accepted]);
+      if (accepted.some((image) => image.screenshot)) setMetadata((current) => ({ ...current, type: 'FEEDBACK' }));
+      if (refused.length > 0) {
+        say({ kind: 'alert', text: refused.join(' ') });
+      } else if (accepted.length === 1 && accepted[0]) {
+        const { file } = accepted[0];
+        say({ kind: 'status', text: t('popupFileSelected', file.name || t('popupPastedImage'), formatBytes(file.size)) });
+      } else if (accepted.length > 1) {
+        const bytes = accepted.reduce((sum, image) => sum + image.file.size, 0);
+        say({ kind: 'status', text: t('popupFilesSelected', accepted.length, formatBytes(bytes)) });
+      }
+    },
+    [say],
+  );
+
+  const selectFiles = useCallback((files: File[]) => void add(files.map((file) => ({ file }))), [add]);
+  // Each arrival once: the popup reads the slot when it opens and again whenever the slot changes.
+  const pendingTaken = useRef(new Set<number>());
+  const selectPending = useCallback(
+    (image: PendingImage) => {
+      if (pendingTaken.current.has(image.keptAt)) return;
+      pendingTaken.current.add(image.keptAt);
+      void add([{ file: image.file, screenshot: image.screenshot, pendingKeptAt: image.keptAt }]);
+    },
+    [add],
+  );
+  useImageFromPage(selectFiles, setLink);
+  usePendingImage(selectPending);
+
+  const remove = (image: SelectedImage) => {
+    dropPreview(image.preview);
+    setSelected((current) => current.filter((item) => item.id !== image.id));
+    if (cropping === image.id) setCropping(null);
+    if (image.pendingKeptAt !== undefined) void forgetPendingImage();
+  };
+
+  const replace = (id: string, file: File) => {
+    setSelected((current) =>
+      current.map((item) => {
+        if (item.id !== id) return item;
+        dropPreview(item.preview);
+        return { ...item, file, contentType: file.type || item.contentType, preview: preview(file) };
+      }),
+    );
+  };
 
   const onMetadata = (value: ImageMetadata) => {
     setMetadata(value);
@@ -54,32 +132,56 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
 
   const onSubmit = async (event: Event) => {
     event.preventDefault();
-    if (!selected) {
-      setNotice({ kind: 'alert', text: t('popupChooseFileFirst') });
+    if (selected.length === 0) {
+      say({ kind: 'alert', text: t('popupChooseFileFirst') });
       return;
     }
     const fields = checkMetadata(metadata, { typeRequired: true });
     if (!fields.ok) {
-      setNotice({ kind: 'alert', text: fields.message });
+      say({ kind: 'alert', text: fields.message });
       return;
     }
     setBusy(true);
-    try {
-      const jobId = crypto.randomUUID();
-      // The bytes go to IndexedDB, typed by what they are; only the id goes to the worker.
-      await writeBlob(jobId, selected.file.slice(0, selected.file.size, selected.contentType));
-      await ask('upload/start', { jobId, metadata: fields.metadata, fileName: selected.file.name || t('popupPastedFileName') });
-      // A right-clicked image stays selected until it is uploaded (or another one is uploaded instead).
-      void forgetPendingImage();
-      setSelected(null);
-      if (fileInput.current) fileInput.current.value = '';
-      setNotice({ kind: 'status', text: t('popupUploadStarted') });
-    } catch (error) {
-      setNotice({ kind: 'alert', text: errorText(error) });
-    } finally {
-      setBusy(false);
+    const started: string[] = [];
+    const left: SelectedImage[] = [];
+    let problem: string | null = null;
+    // One at a time: each Blob is written to IndexedDB and handed over before the next is touched,
+    // so twenty large files never sit in memory together (the worker reads each when its job runs).
+    for (const image of selected) {
+      try {
+        const jobId = crypto.randomUUID();
+        // The bytes go to IndexedDB, typed by what they are; only the id goes to the worker.
+        await writeBlob(jobId, image.file.slice(0, image.file.size, image.contentType));
+        await ask('upload/start', { jobId, metadata: fields.metadata, fileName: image.file.name || t('popupPastedFileName') });
+        started.push(jobId);
+        dropPreview(image.preview);
+      } catch (error) {
+        problem ??= `${displayName(image.file)}: ${errorText(error)}`;
+        left.push(image);
+      }
     }
+    // An image waiting in the pending slot stays selected until it is uploaded (or others are instead).
+    if (started.length > 0) void forgetPendingImage();
+    setSelected(left);
+    setCropping(null);
+    setBusy(false);
+    if (problem) say({ kind: 'alert', text: problem });
+    else if (started.length > 1) {
+      setNotice(null);
+      setBatch(started);
+    } else say({ kind: 'status', text: t('popupUploadStarted') });
   };
+
+  const count = batch ? countBatch(jobs, batch) : null;
+  const shown: Notice | null = count
+    ? {
+        kind: 'status',
+        text: count.failed
+          ? t('popupBatchProgressFailed', count.uploaded, count.total, count.failed)
+          : t('popupBatchProgress', count.uploaded, count.total),
+      }
+    : notice;
+  const croppingImage = selected.find((image) => image.id === cropping);
 
   return (
     <form aria-labelledby="upload-title" onSubmit={onSubmit} class="card">
@@ -90,30 +192,56 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
           ref={fileInput}
           type="file"
           name="file"
+          multiple
           accept="image/*,.svg,.ico,.avif"
           onChange={(event) => {
-            const file = event.currentTarget.files?.[0];
-            if (file) void select(file);
+            const files = Array.from(event.currentTarget.files ?? []);
+            if (files.length > 0) selectFiles(files);
           }}
         />
       </label>
-      {selected && (
-        <img
-          class="preview"
-          src={selected.preview}
-          alt={t('popupPreviewAlt', selected.file.name || t('popupPastedFileName'))}
-          // It starts like an image, yet the browser cannot draw it: damaged, or more pixels than it
-          // will decode (a decompression bomb). Refused here, where another file can still be chosen,
-          // rather than uploaded as an image nobody can look at (Glean shows images in a browser too).
-          onError={() => refuse(t('fileUndisplayable', selected.contentType))}
+      <p class="hint-inline">
+        {t('popupDropHint')}{' '}
+        <ScreenshotButton
+          onCaptured={(file) => void add([{ file, screenshot: true }])}
+          onProblem={(text) => say({ kind: 'alert', text })}
+        />
+      </p>
+      {link && (
+        <LinkOffer
+          link={link}
+          onDone={() => setLink(null)}
+          onProblem={(text) => say({ kind: 'alert', text })}
         />
       )}
-      <p class="hint-inline">{t('popupDropHint')}</p>
+      <SelectedImages
+        images={selected}
+        onRemove={remove}
+        onCrop={(image) => setCropping(image.id)}
+        // It starts like an image, yet the browser cannot draw it: damaged, or more pixels than it
+        // will decode (a decompression bomb). Refused here, where another file can still be chosen,
+        // rather than uploaded as an image nobody can look at (Glean shows images in a browser too).
+        onUndisplayable={(image) => {
+          remove(image);
+          say({ kind: 'alert', text: t('fileUndisplayable', image.contentType) });
+        }}
+      />
+      {croppingImage && (
+        <CropEditor
+          key={croppingImage.id + croppingImage.preview}
+          file={croppingImage.file}
+          onApply={(file) => {
+            replace(croppingImage.id, file);
+            setCropping(null);
+          }}
+          onCancel={() => setCropping(null)}
+        />
+      )}
       <MetadataFields value={metadata} onChange={onMetadata} />
       <button type="submit" disabled={busy}>
         {t('popupUploadButton')}
       </button>
-      <NoticeLine notice={notice} />
+      <NoticeLine notice={shown} />
     </form>
   );
 }

@@ -8,3 +8,12 @@
 export function copyText(text: string): Promise<void> {
   return navigator.clipboard.writeText(text);
 }
+
+/** "Copy Markdown": `![name](url)`, as Markdown editors and Glean's own text fields take an image. */
+export function markdownImage(name: string, url: string): string {
+  // A name with brackets or a line break would end the alt text early; the URL's parentheses its target.
+  const alt = name.replace(/[\r\n]+/g, ' ').replace(/([\\[\]])/g, '\\$1');
+  // encodeURIComponent leaves parentheses as they are, so they are escaped by hand.
+  const target = url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return `![${alt}](${target})`;
+}

@@ -1,36 +1,49 @@
 /**
- * Dropping a file anywhere on the popup, or pasting an image (Ctrl/Cmd+V), selects it for upload,
- * just as the "Image file" picker does.
+ * Dropping files anywhere on the popup, or pasting images (Ctrl/Cmd+V), selects them all for upload,
+ * just as the "Image file" picker does. Pasting an image's web address as text, outside a text field,
+ * offers to upload the image it names.
  */
 import { useEffect } from 'preact/hooks';
+import { imageLink } from './imageLink.ts';
 
-function imageFrom(data: DataTransfer | null): File | null {
-  if (!data) return null;
-  const file = data.files[0];
-  if (file) return file;
+function filesFrom(data: DataTransfer | null): File[] {
+  if (!data) return [];
+  const files = Array.from(data.files);
+  if (files.length > 0) return files;
   // Pasted screenshots arrive as items, not files, in some browsers.
-  for (const item of Array.from(data.items)) {
-    if (item.kind === 'file') return item.getAsFile();
-  }
-  return null;
+  return Array.from(data.items)
+    .filter((item) => item.kind === 'file')
+    .map((item) => item.getAsFile())
+    .filter((file): file is File => file !== null);
 }
 
-export function useImageFromPage(select: (file: File) => void): void {
+/** Text pasted into a field stays text there. */
+const isTextField = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement && (target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement);
+
+export function useImageFromPage(select: (files: File[]) => void, offerLink: (url: string) => void): void {
   useEffect(() => {
     const onDragOver = (event: DragEvent) => {
       if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
     };
     const onDrop = (event: DragEvent) => {
-      const file = imageFrom(event.dataTransfer);
-      if (!file) return;
+      const files = filesFrom(event.dataTransfer);
+      if (files.length === 0) return;
       event.preventDefault();
-      select(file);
+      select(files);
     };
     const onPaste = (event: ClipboardEvent) => {
-      const file = imageFrom(event.clipboardData);
-      if (!file) return; // Text pasted into a field stays text.
+      const files = filesFrom(event.clipboardData);
+      if (files.length > 0) {
+        event.preventDefault();
+        select(files);
+        return;
+      }
+      if (isTextField(event.target)) return;
+      const link = imageLink(event.clipboardData?.getData('text/plain') ?? '');
+      if (!link) return;
       event.preventDefault();
-      select(file);
+      offerLink(link);
     };
     document.addEventListener('dragover', onDragOver);
     document.addEventListener('drop', onDrop);
@@ -40,5 +53,5 @@ export function useImageFromPage(select: (file: File) => void): void {
       document.removeEventListener('drop', onDrop);
       document.removeEventListener('paste', onPaste);
     };
-  }, [select]);
+  }, [select, offerLink]);
 }

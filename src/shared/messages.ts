@@ -89,6 +89,8 @@ export interface Protocol {
   'upload/start': { payload: { jobId: string; metadata: ImageMetadata; fileName: string }; answer: UploadJob };
   'upload/retry': { payload: { jobId: string }; answer: UploadJob | null };
   'upload/remove': { payload: { jobId: string }; answer: null };
+  /** An image's address pasted into the popup: the worker reads it (host access asked from the click) and keeps it pending. */
+  'link/fetch': { payload: { url: string }; answer: { fileName: string } };
 }
 
 export type RequestType = keyof Protocol;

@@ -15,14 +15,23 @@ interface PendingNote {
   fileName: string;
   /** When it was kept: a new image with the same name is still a change. */
   keptAt: number;
+  /** A capture of a tab (the `screenshot-tab` command): the form presets the type FEEDBACK. */
+  screenshot?: boolean;
+}
+
+/** The waiting image, as the form selects it. `keptAt` tells one arrival from the next. */
+export interface PendingImage {
+  file: File;
+  keptAt: number;
+  screenshot: boolean;
 }
 
 const isNote = (value: unknown): value is PendingNote =>
   typeof value === 'object' && value !== null && 'fileName' in value && typeof value.fileName === 'string';
 
-export async function keepPendingImage(blob: Blob, fileName: string): Promise<void> {
+export async function keepPendingImage(blob: Blob, fileName: string, { screenshot = false } = {}): Promise<void> {
   await writeBlob(PENDING_BLOB_ID, blob);
-  const note: PendingNote = { fileName, keptAt: Date.now() };
+  const note: PendingNote = { fileName, keptAt: Date.now(), ...(screenshot ? { screenshot } : {}) };
   await browser.storage.session.set({ [PENDING_IMAGE_KEY]: note });
 }
 
@@ -32,9 +41,10 @@ export async function forgetPendingImage(): Promise<void> {
 }
 
 /** The waiting image as a file named for the form, or null when none waits. */
-export async function readPendingImage(): Promise<File | null> {
+export async function readPendingImage(): Promise<PendingImage | null> {
   const { [PENDING_IMAGE_KEY]: note } = await browser.storage.session.get(PENDING_IMAGE_KEY);
   if (!isNote(note)) return null;
   const blob = await readBlob(PENDING_BLOB_ID);
-  return blob ? new File([blob], note.fileName, { type: blob.type }) : null;
+  if (!blob) return null;
+  return { file: new File([blob], note.fileName, { type: blob.type }), keptAt: Number(note.keptAt), screenshot: note.screenshot === true };
 }

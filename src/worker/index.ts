@@ -10,6 +10,8 @@ import { createImageMenuListener } from './contextMenu/imageMenuClicked.ts';
 import { createMenuItems } from './contextMenu/menuItems.ts';
 import { onNotificationClicked } from './contextMenu/notify.ts';
 import { createRouter } from './router.ts';
+import { fetchLinkedImage } from './capture/linkedImage.ts';
+import { onScreenshotCommand } from './capture/screenshotCommand.ts';
 import { cache, client, gleanConnection, lookUp, settings, showBadge, signIn, uploads } from './services.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
@@ -46,6 +48,7 @@ const route = createRouter({
       await uploads.remove(jobId);
       return null;
     },
+    'link/fetch': (request) => fetchLinkedImage(request),
   },
 });
 
@@ -83,6 +86,7 @@ browser.contextMenus.onClicked.addListener(
   createImageMenuListener({ uploadDefaults: async () => (await settings.view()).defaults, uploads }),
 );
 browser.notifications.onClicked.addListener((id) => void onNotificationClicked(id));
+browser.commands.onCommand.addListener(onScreenshotCommand);
 // Access to the Glean server granted (from "Grant access" or the browser's settings): uploads that failed without it go again.
 browser.permissions.onAdded.addListener(() => void retryUploadsWaitingForAccess(uploadStore, uploads));
 

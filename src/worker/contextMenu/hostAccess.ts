@@ -7,10 +7,18 @@
  */
 import browser from 'webextension-polyfill';
 
-/** Resolves true when the worker may fetch from `url`'s site. Shows no prompt when access is already granted. */
+/** The access that lets the worker fetch from `url`'s site. Match patterns carry no port: a host covers all of its ports. */
+export const hostAccessFor = (url: URL): { origins: string[] } => ({ origins: [`${url.protocol}//${url.hostname}/*`] });
+
+/** Whether the worker may already fetch from `url`'s site (no prompt, no user action needed). */
+export const hasHostAccess = (url: URL): Promise<boolean> => browser.permissions.contains(hostAccessFor(url));
+
+/**
+ * Resolves true when the worker may fetch from `url`'s site. Shows no prompt when access is already
+ * granted. Called from the context menu's click, and from the popup's click for a pasted link.
+ */
 export function askHostAccess(url: URL): Promise<boolean> {
-  // Match patterns carry no port: access to a host covers all of its ports.
-  const access = { origins: [`${url.protocol}//${url.hostname}/*`] };
+  const access = hostAccessFor(url);
   // Where the browser does not see a user action (a click it did not deliver itself), the request is
   // rejected outright; access granted earlier still counts.
   return browser.permissions.request(access).catch(() => browser.permissions.contains(access));

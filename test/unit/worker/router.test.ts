@@ -27,6 +27,7 @@ function setup() {
     'upload/start': answer('upload/start'),
     'upload/retry': answer('upload/retry'),
     'upload/remove': answer('upload/remove'),
+    'link/fetch': answer('link/fetch'),
   };
   const route = createRouter({
     handlers,

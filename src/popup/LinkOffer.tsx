@@ -1,0 +1,51 @@
+/**
+ * An image's web address pasted into the popup: offered for upload. "Get image" asks for access to its
+ * site from the click (the same ask as a right-click upload: src/worker/contextMenu/hostAccess.ts), then
+ * the worker reads it as it reads a right-clicked image and it arrives selected, like any pending image.
+ */
+import { useState } from 'preact/hooks';
+import { ask } from '../shared/ask.ts';
+import { t } from '../shared/i18n.ts';
+import { errorText } from '../ui/Messages.tsx';
+import { askHostAccess } from '../worker/contextMenu/hostAccess.ts';
+
+interface Props {
+  link: string;
+  onDone: () => void;
+  onProblem: (message: string) => void;
+}
+
+export function LinkOffer({ link, onDone, onProblem }: Props) {
+  const [busy, setBusy] = useState(false);
+  const shown = link.startsWith('data:') ? `${link.slice(0, 40)}…` : link;
+  const get = () => {
+    const url = new URL(link);
+    // Asked before the first await, while the click still counts as the person's action.
+    const access = url.protocol === 'data:' ? Promise.resolve(true) : askHostAccess(url);
+    setBusy(true);
+    void (async () => {
+      try {
+        if (!(await access)) throw new Error(t('imageHostRefused', url.hostname));
+        await ask('link/fetch', { url: link });
+        onDone();
+      } catch (error) {
+        onProblem(errorText(error));
+      } finally {
+        setBusy(false);
+      }
+    })();
+  };
+  return (
+    <div role="group" aria-labelledby="link-offer" class="link-offer">
+      <p id="link-offer">{t('popupLinkOffer', shown)}</p>
+      <span class="job-actions">
+        <button type="button" disabled={busy} onClick={get}>
+          {t('popupLinkFetch')}
+        </button>
+        <button type="button" class="link" onClick={onDone}>
+          {t('popupLinkDismiss')}
+        </button>
+      </span>
+    </div>
+  );
+}
