@@ -1,6 +1,8 @@
 /**
  * A local stand-in for Glean's images API, on 127.0.0.1 only, that judges every request by the
- * contract in glean-images-openapi.yaml and can misbehave on demand (faults, going offline).
+ * contract in glean-images-openapi.yaml and can misbehave on demand (faults, going offline), with a
+ * Glean-like OAuth 2.1 authorization server on the same origin (oauth/authorizationServer.ts) whose
+ * access tokens the images operations accept besides the sandbox's API token.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -47,7 +49,6 @@ export interface SandboxOptions {
 
 /** Scopes of the sandbox's authorization server; refresh tokens come only with offline_access. */
 export const GLEAN_SCOPES = ['offline_access', 'search', 'chat', 'documents'] as const;
-
 
 export interface SampleImage {
   metadata: ImageMetadata;
