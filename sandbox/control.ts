@@ -1,19 +1,26 @@
 import { parseFault, type FaultQueue } from './faults.ts';
+import type { SandboxOAuth } from './oauth/authorizationServer.ts';
+import { OAUTH_CONTROL_ENDPOINTS, OAUTH_CONTROL_PREFIX, oauthControl } from './oauth/control.ts';
 import type { RecordedRequest } from './recorder.ts';
 import { jsonReply, textReply, type Reply } from './reply.ts';
 
 export const CONTROL_PREFIX = '/_sandbox/';
 
-export const CONTROL_HELP = [
-  'POST /_sandbox/faults {"status":503,"times":2}',
+/** One line each, for the command line's help. */
+export const CONTROL_ENDPOINTS: readonly string[] = [
+  'POST /_sandbox/faults {"status":503,"times":2} (or {"status":503,"operation":"token"} for the OAuth token endpoint)',
   'DELETE /_sandbox/faults',
   'GET /_sandbox/requests',
   'POST /_sandbox/offline?seconds=N',
-].join(' | ');
+  ...OAUTH_CONTROL_ENDPOINTS,
+];
+
+export const CONTROL_HELP = CONTROL_ENDPOINTS.join(' | ');
 
 export interface ControlDeps {
   faults: FaultQueue;
   requests: readonly RecordedRequest[];
+  oauth: SandboxOAuth;
   /** Called once the answer has gone out, so that the caller still gets it. */
   goOfflineFor(seconds: number): void;
 }
@@ -29,6 +36,7 @@ function failure(error: unknown): Reply {
 
 /** The unauthenticated local endpoint that lets people (and curl) steer the sandbox. */
 export function control(method: string, url: URL, body: Buffer, deps: ControlDeps): ControlOutcome {
+  if (url.pathname.startsWith(OAUTH_CONTROL_PREFIX)) return { reply: oauthControl(method, url, body, deps.oauth) };
   const route = `${method} ${url.pathname}`;
   switch (route) {
     case 'POST /_sandbox/faults': {

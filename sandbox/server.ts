@@ -1,6 +1,8 @@
 /**
  * A local stand-in for Glean's images API, on 127.0.0.1 only, that judges every request by the
- * contract in glean-images-openapi.yaml and can misbehave on demand (faults, going offline).
+ * contract in glean-images-openapi.yaml and can misbehave on demand (faults, going offline), with a
+ * Glean-like OAuth 2.1 authorization server on the same origin (oauth/authorizationServer.ts) whose
+ * access tokens the images operations accept besides the sandbox's API token.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,7 +12,7 @@ import { loadContract, type Contract, type ContractViolation } from './contract.
 import { CONTROL_PREFIX, control } from './control.ts';
 import { FaultQueue, isSandboxOperation, type Fault, type SandboxOperation, type StatusFault } from './faults.ts';
 import { flattenHeaders, flattenQuery, readBody, send, type Body } from './http.ts';
-import { AuthorizationServer, grantTypeOf } from './oauth/authorizationServer.ts';
+import { AuthorizationServer, grantTypeOf, type SandboxOAuth } from './oauth/authorizationServer.ts';
 import { judgeCredential, unauthorizedReply, type TokenIssuer } from './oauth/credentials.ts';
 import { getImage, uploadImage } from './operations.ts';
 import { samplePng } from './png.ts';
@@ -19,10 +21,11 @@ import { jsonReply, textReply, type Reply } from './reply.ts';
 import { ImageStore, type ImageMetadata } from './store.ts';
 
 export type { Fault, FaultTarget, SandboxOperation } from './faults.ts';
-export type { DiscoveryForm, IssuedTokenCounts } from './oauth/authorizationServer.ts';
+export type { DiscoveryForm, IssuedTokenCounts, SandboxOAuth } from './oauth/authorizationServer.ts';
 export type { OAuthClient, RegistrationPolicy } from './oauth/clients.ts';
 export type { Credential, TokenIssuer } from './oauth/credentials.ts';
 export type { OAuthEndpoint } from './oauth/endpoints.ts';
+export { startIdentityProvider, type IdentityProvider, type IdentityProviderOptions } from './oauth/identityProvider.ts';
 export type { RecordedRequest, WaitOptions } from './recorder.ts';
 export type { ImageMetadata } from './store.ts';
 
@@ -46,24 +49,6 @@ export interface SandboxOptions {
 
 /** Scopes of the sandbox's authorization server; refresh tokens come only with offline_access. */
 export const GLEAN_SCOPES = ['offline_access', 'search', 'chat', 'documents'] as const;
-
-/** The test-facing controls and views of the sandbox's OAuth authorization server (issuer `<url>/oauth`). */
-export type SandboxOAuth = Pick<
-  AuthorizationServer,
-  | 'issuer'
-  | 'metadata'
-  | 'clients'
-  | 'issuedTokens'
-  | 'setRegistration'
-  | 'setDiscovery'
-  | 'addStaticClient'
-  | 'forgetClients'
-  | 'setAccessTokenLifetime'
-  | 'expireAccessTokens'
-  | 'revokeRefreshTokens'
-  | 'endSessions'
-  | 'setSilentSignIn'
->;
 
 export interface SampleImage {
   metadata: ImageMetadata;
@@ -197,6 +182,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const { reply, afterwards } = control(method, url, body.bytes, {
         faults,
         requests: recorder.entries,
+        oauth: glean,
         goOfflineFor,
       });
       if (afterwards) response.once('close', afterwards);

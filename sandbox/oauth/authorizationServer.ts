@@ -442,3 +442,21 @@ export class AuthorizationServer {
     return noStore({ status: 200, headers: {}, body: Buffer.alloc(0) });
   }
 }
+
+/** The test-facing controls and views of the sandbox's OAuth authorization server (issuer `<url>/oauth`). */
+export type SandboxOAuth = Pick<
+  AuthorizationServer,
+  | 'issuer'
+  | 'metadata'
+  | 'clients'
+  | 'issuedTokens'
+  | 'setRegistration'
+  | 'setDiscovery'
+  | 'addStaticClient'
+  | 'forgetClients'
+  | 'setAccessTokenLifetime'
+  | 'expireAccessTokens'
+  | 'revokeRefreshTokens'
+  | 'endSessions'
+  | 'setSilentSignIn'
+>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import * as oauth from 'oauth4webapi';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.ts';
+import { startIdentityProvider, startSandbox, type IdentityProvider, type Sandbox, type SandboxOptions } from '../../sandbox/server.ts';
 import {
   INSECURE,
   REDIRECT_URI,
@@ -404,4 +404,113 @@ test('cookies: the session cookie is scoped to /oauth, HttpOnly and SameSite=Lax
   const { setCookie } = await decide(attempt.url, 'Allow');
   assert.match(setCookie ?? '', /; Path=\/oauth; HttpOnly; SameSite=Lax$/);
   assert.match(cookieFrom(setCookie), /^sandbox_session_[0-9a-f]{8}=/);
+});
+
+async function identityProvider(t: TestContext): Promise<IdentityProvider> {
+  const idp = await startIdentityProvider({ port: 0 });
+  t.after(() => idp.close());
+  return idp;
+}
+
+async function signInAtIdentityProvider(idp: IdentityProvider): Promise<oauth.TokenEndpointResponse> {
+  const issuer = new URL(idp.issuer);
+  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, INSECURE));
+  const client: oauth.Client = { client_id: idp.addClient({ redirectUriPatterns: ['https://*.chromiumapp.org/*'] }), token_endpoint_auth_method: 'none' };
+  return (await signIn(as, client, { scope: 'offline_access profile' })).tokens;
+}
+
+test('identity provider: OpenID discovery on its own origin, no registration, pre-registered clients sign in', BOUNDED, async (t) => {
+  const [sandbox, idp] = await Promise.all([open(t), identityProvider(t)]);
+  assert.notEqual(new URL(idp.url).port, new URL(sandbox.url).port);
+  assert.equal(idp.issuer, idp.url);
+  const metadata = (await (await fetch(`${idp.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+  assert.equal(metadata.issuer, idp.url);
+  assert.equal(metadata.authorization_endpoint, `${idp.url}/authorize`);
+  assert.equal(metadata.token_endpoint, `${idp.url}/token`);
+  assert.equal(metadata.registration_endpoint, undefined);
+  const registration = await fetch(`${idp.url}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(registration.status, 404);
+
+  const tokens = await signInAtIdentityProvider(idp);
+  assert.match(tokens.access_token, /^idp_sandbox_at_/);
+  assert.ok(tokens.refresh_token);
+  const [exchangeRequest] = await idp.waitForRequests(1, { oauth: 'token', grantType: 'authorization_code' });
+  assert.equal(exchangeRequest?.status, 200);
+  assert.deepEqual(idp.issuedTokens, { accessTokens: 1, refreshTokens: 1 });
+  assert.equal(sandbox.requests.length, 0, 'signing in at the identity provider never touches Glean');
+});
+
+test('identity provider: Glean takes its tokens only when trusted, and only with X-Glean-Auth-Type: OAUTH', BOUNDED, async (t) => {
+  const idp = await identityProvider(t);
+  const sandbox = await open(t, { identityProvider: idp });
+  const stranger = await open(t);
+  const tokens = await signInAtIdentityProvider(idp);
+  const oauthHeader = { 'x-glean-auth-type': 'OAUTH' };
+
+  const without = await images(sandbox, tokens.access_token);
+  assert.equal(without.status, 401);
+  assert.match(without.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+  assert.match(await without.text(), /X-Glean-Auth-Type: OAUTH/);
+  assert.equal((await images(sandbox, tokens.access_token, oauthHeader)).status, 200);
+  assert.equal((await images(stranger, tokens.access_token, oauthHeader)).status, 401, 'an untrusted IdP');
+  const recorded = await sandbox.waitForRequests(2, { operation: 'images' });
+  assert.deepEqual(recorded.map((r) => [r.credential, r.status]), [
+    ['idp-oauth', 401],
+    ['idp-oauth', 200],
+  ]);
+
+  stranger.trust(idp);
+  assert.equal((await images(stranger, tokens.access_token, oauthHeader)).status, 200);
+
+  idp.expireAccessTokens();
+  assert.equal((await images(sandbox, tokens.access_token, oauthHeader)).status, 401);
+});
+
+test('identity provider: refresh rotates, and revokeRefreshTokens ends it', BOUNDED, async (t) => {
+  const idp = await identityProvider(t);
+  const issuer = new URL(idp.issuer);
+  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, INSECURE));
+  const client: oauth.Client = { client_id: idp.addClient({ redirectUriPatterns: [REDIRECT_URI] }), token_endpoint_auth_method: 'none' };
+  const { tokens, cookie } = await signIn(as, client, { scope: 'offline_access' });
+  assert.ok(tokens.refresh_token);
+  const renewed = await refresh(as, client, tokens.refresh_token);
+  assert.ok(renewed.refresh_token);
+  assert.equal((await oauthErrorOf(refresh(as, client, tokens.refresh_token))).error, 'invalid_grant');
+
+  const silent = await authorizationUrl(as, client.client_id, { scope: 'offline_access' });
+  const { location } = await redirectAtOnce(silent.url, cookie);
+  const second = await exchange(as, client, silent, location);
+  assert.ok(second.refresh_token);
+  idp.revokeRefreshTokens();
+  assert.equal((await oauthErrorOf(refresh(as, client, second.refresh_token))).error, 'invalid_grant');
+});
+
+test('the /_sandbox/oauth/ control endpoints steer the authorization server', BOUNDED, async (t) => {
+  const sandbox = await open(t);
+  const post = (path: string, body?: unknown): Promise<Response> =>
+    fetch(`${sandbox.url}/_sandbox/oauth/${path}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.equal((await post('registration', 'disabled')).status, 200);
+  const as = await discover(sandbox.oauth.issuer);
+  const disabled = await oauth.dynamicClientRegistrationRequest(as, { redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' }, INSECURE);
+  assert.equal(disabled.status, 500);
+  assert.equal((await post('registration', { redirectUriPatterns: 'not a list' })).status, 400);
+
+  const made = (await (await post('static-clients', { redirectUriPatterns: ['https://*.chromiumapp.org/*'] })).json()) as { client_id: string };
+  const client: oauth.Client = { client_id: made.client_id, token_endpoint_auth_method: 'none' };
+  assert.equal((await post('access-token-lifetime?seconds=5')).status, 200);
+  const { tokens } = await signIn(as, client);
+  assert.equal(tokens.expires_in, 5);
+  assert.equal((await post('expire-access-tokens')).status, 200);
+  assert.equal((await images(sandbox, tokens.access_token)).status, 401);
+  assert.equal((await post('revoke-refresh-tokens')).status, 200);
+  assert.ok(tokens.refresh_token);
+  assert.equal((await oauthErrorOf(refresh(as, client, tokens.refresh_token))).error, 'invalid_grant');
+  assert.equal((await post('discovery?form=root')).status, 200);
+  assert.equal((await fetch(`${sandbox.url}/.well-known/oauth-authorization-server/oauth`)).status, 404);
+  assert.equal((await post('discovery?form=sideways')).status, 400);
+
+  const listed = (await (await fetch(`${sandbox.url}/_sandbox/oauth/clients`)).json()) as { clients: { clientId: string }[]; issuedTokens: unknown };
+  assert.deepEqual(listed.clients.map((c) => c.clientId), [made.client_id]);
+  assert.deepEqual(listed.issuedTokens, { accessTokens: 1, refreshTokens: 1 });
+  assert.equal(sandbox.requests.filter((r) => r.path.startsWith('/_sandbox/')).length, 0, 'control requests are not recorded');
 });
