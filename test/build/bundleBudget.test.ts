@@ -18,7 +18,10 @@ const root = new URL('../..', import.meta.url).pathname;
  */
 // 33 KB from 32 KB: sealing the token at rest (src/worker/tokenSeal.ts, ~0.5 KB gzip), so that the
 // storage change events every page hears carry no token.
-const TOTAL_GZIP_BUDGET = 33 * 1024;
+// 34 KB from 33 KB: the security fixes of issue 13 (33,303 B → 34,540 B): the Glean client's redirect
+// policy, the GIF frame check, the bounded and swept upload store, the sniffed "Save image" name, the
+// right-click fetch's redirect refusal, the build flavour and the connection test's 400 report.
+const TOTAL_GZIP_BUDGET = 34 * 1024;
 
 test(`the extension's JavaScript stays within ${TOTAL_GZIP_BUDGET / 1024} KB gzip`, async () => {
   const { files, total } = await measureBundles(join(root, 'dist', 'chrome'));

@@ -39,11 +39,24 @@ describe('upload from the popup', () => {
     const item = uploadItem(popup, 'picked.png');
     await item.getByText('Uploaded', { exact: true }).waitFor();
     const link = item.getByRole('link');
-    const url = new URL(await link.getAttribute('href') ?? '');
+    const href = (await link.getAttribute('href')) ?? '';
+    const url = new URL(href);
     const key = url.searchParams.get('key');
     assert.ok(key, 'the URL carries the key');
     await item.getByText(`Key: ${key}`).waitFor();
-    await item.getByRole('button', { name: 'Copy URL' }).waitFor();
+
+    // "Copy URL" puts the URL on the clipboard: read it back from an ordinary page, the one place the
+    // test can grant clipboard access (CDP refuses permissions to an extension's opaque origin).
+    const reader = await popup.context().newPage();
+    await reader.goto(sandbox.url);
+    await popup.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: sandbox.url });
+    await reader.evaluate(() => navigator.clipboard.writeText('not the URL yet'));
+    await popup.bringToFront();
+    await item.getByRole('button', { name: 'Copy URL' }).click();
+    await item.getByRole('button', { name: 'Copied' }).waitFor();
+    await reader.bringToFront();
+    assert.equal(await reader.evaluate(() => navigator.clipboard.readText()), href);
+    await reader.close();
 
     const [request] = uploads().filter((r) => r.query.id === 'picked-1');
     assert.ok(request);
