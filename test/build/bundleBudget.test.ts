@@ -18,10 +18,12 @@ const root = new URL('../..', import.meta.url).pathname;
  */
 // 33 KB from 32 KB: sealing the token at rest (src/worker/tokenSeal.ts, ~0.5 KB gzip), so that the
 // storage change events every page hears carry no token.
-// 34 KB from 33 KB: the security fixes of issue 13 (33,303 B → 34,540 B): the Glean client's redirect
-// policy, the GIF frame check, the bounded and swept upload store, the sniffed "Save image" name, the
-// right-click fetch's redirect refusal, the build flavour and the connection test's 400 report.
-const TOTAL_GZIP_BUDGET = 34 * 1024;
+// 34 KB from 33 KB: the issue-13 security fixes (redirect handling, GIF frames, the upload store's
+// bound and sweep), 1.2 KB gzip.
+// 50 KB from 34 KB: signing in (oauth4webapi, 6.9 KB gzip of what the worker imports, and
+// src/worker/signIn/ ~3 KB), and capture and batch (src/popup/ screenshots, selection, copy forms;
+// src/worker/capture/). Issue 14 is to bring the whole back to 33.3 KB by shrinking our own code.
+const TOTAL_GZIP_BUDGET = 50 * 1024;
 
 test(`the extension's JavaScript stays within ${TOTAL_GZIP_BUDGET / 1024} KB gzip`, async () => {
   const { files, total } = await measureBundles(join(root, 'dist', 'chrome'));

@@ -7,7 +7,8 @@ export type Answer = 'Allow' | 'Deny' | 'close';
 
 /** Waits for the sandbox's sign-in page to open in a window of its own, and answers it. */
 export async function answerSignIn(extension: Extension, answer: Answer): Promise<void> {
-  const isSignInPage = (page: Page): boolean => page.url().includes('/oauth/authorize');
+  // Glean's sign-in page (/oauth/authorize) or an identity provider's (/authorize).
+  const isSignInPage = (page: Page): boolean => new URL(page.url()).pathname.endsWith('/authorize');
   const window = extension.context.pages().find(isSignInPage) ?? (await extension.context.waitForEvent('page', { predicate: isSignInPage, timeout: 15_000 }));
   await window.waitForLoadState();
   if (answer === 'close') await window.close();
