@@ -230,7 +230,7 @@ test('lookup: before any settings → an alert that points to Options, and nothi
   const form = lookUpForm(popup);
   await form.getByRole('textbox', { name: 'Key' }).fill(`unconfigured-${crypto.randomUUID()}`);
   await form.getByRole('button', { name: 'Look up' }).click();
-  assert.deepEqual(await outcomeOf(form), { alert: 'Set your Glean instance and API token in Options.' });
+  assert.deepEqual(await outcomeOf(form), { alert: 'Sign in with Glean, or set an API token, in Options.' });
   assert.equal(requests.all().length, 0);
 });
 

@@ -4,7 +4,7 @@ import { GleanError } from '../../../src/glean/gleanError.ts';
 import { deferred, type Deferred } from '../glean/fakes.ts';
 import { UPLOAD_RETRY } from '../../../src/glean/retryPolicy.ts';
 import type { JobBinding, UploadJob, UploadResult } from '../../../src/shared/uploadJob.ts';
-import { createJob, type NewJob } from '../../../src/worker/uploads/jobMachine.ts';
+import { createJob, waitFor, type NewJob } from '../../../src/worker/uploads/jobMachine.ts';
 import { MAX_CONCURRENT_UPLOADS, RESCUE_AFTER_MS, createUploadQueue, type JobStore } from '../../../src/worker/uploads/uploadQueue.ts';
 
 const T0 = Date.parse('2025-03-01T12:00:00Z');
@@ -691,5 +691,104 @@ describe('uploadQueue', () => {
     assert.deepEqual([...h.store.blobs.keys()].sort(), ['old-50', 'waiting']);
     assert.equal(h.wakeAts.at(-1), T0 + 30_000);
     assert.equal(h.holds, 0);
+  });
+
+  describe('whose credential a job is sent with', () => {
+    it('a job started as A, when B is signed in now, waits for its identity and is not sent', LIMIT, async () => {
+      const h = setUp();
+      h.signInAs(B);
+      await h.store.writeJob({ ...createJob(newJob('job-a'), T0), boundTo: A });
+      h.store.blobs.set('job-a', imageBlob('job-a'));
+      await h.queue.pump();
+      await h.quiet();
+      const waiting = h.store.jobs.get('job-a');
+      assert.equal(waiting?.state, 'waiting');
+      assert.equal(waiting?.waitingFor, 'identity');
+      assert.equal(waiting?.lastError?.message, 'waiting for identity');
+      assert.equal(h.uploads.length, 0, 'never sent with B’s credential');
+      assert.equal(h.finished.length, 0, 'a waiting job has not ended');
+      assert.equal(h.store.blobs.has('job-a'), true, 'its bytes stay');
+      assert.equal(h.wakeAts.at(-1), null, 'nothing to wake up for');
+
+      // Pumped again (B still signed in): it keeps waiting, by itself it never goes with B.
+      await h.queue.pump();
+      assert.equal(h.uploads.length, 0);
+
+      // Retry: the person sends it as who they are now.
+      const queued = await h.queue.retry('job-a');
+      assert.equal(queued?.state, 'queued');
+      const call = await h.upload(0);
+      assert.deepEqual(call.job.boundTo, B, 'rebound to the credential of the time');
+      call.resolve(result('job-a'));
+      await h.until(() => h.finished.length === 1 && h.awake === 0);
+      assert.equal(h.store.state('job-a'), 'uploaded');
+    });
+
+    it('a job started with no credential waits for a sign-in, and goes on by itself at the next pump once there is one', LIMIT, async () => {
+      const h = setUp();
+      h.signInAs(null);
+      await h.enqueue('job-s');
+      await h.quiet();
+      const waiting = h.store.jobs.get('job-s');
+      assert.equal(waiting?.state, 'waiting');
+      assert.equal(waiting?.waitingFor, 'sign-in');
+      assert.equal(waiting?.lastError?.code, 'sign-in-needed');
+      assert.equal(h.uploads.length, 0);
+
+      await h.queue.pump();
+      assert.equal(h.uploads.length, 0, 'still nobody to send it as');
+
+      h.signInAs(A);
+      await h.queue.pump();
+      const call = await h.upload(0);
+      assert.equal(call.job.id, 'job-s');
+      assert.deepEqual(call.job.boundTo, A);
+      call.resolve(result('job-s'));
+      await h.until(() => h.finished.length === 1 && h.awake === 0);
+      assert.equal(h.store.state('job-s'), 'uploaded');
+    });
+
+    it('a job waiting for its sign-in is not sent when someone else signs in', LIMIT, async () => {
+      const h = setUp();
+      h.signInAs(null);
+      await h.store.writeJob(waitFor({ ...createJob(newJob('job-w'), T0), boundTo: A }, 'sign-in', 'waiting for sign-in', T0));
+      h.store.blobs.set('job-w', imageBlob('job-w'));
+      h.signInAs(B);
+      await h.queue.pump();
+      await h.quiet();
+      assert.equal(h.uploads.length, 0);
+      assert.equal(h.store.jobs.get('job-w')?.state, 'waiting');
+      h.signInAs(A);
+      await h.queue.pump();
+      const call = await h.upload(0);
+      assert.deepEqual(call.job.boundTo, A);
+      call.resolve(result('job-w'));
+      await h.until(() => h.awake === 0);
+    });
+
+    it('an upload whose sign-in ended on the way (sign-in-needed) waits for the sign-in instead of failing', LIMIT, async () => {
+      const h = setUp();
+      await h.enqueue('job-e');
+      const call = await h.upload(0);
+      // The refresh was refused: the sign-in is marked ended, so nobody is signed in any more.
+      h.signInAs(null);
+      call.reject(new GleanError('sign-in-needed', 'The sign-in ended: sign in again.'));
+      await h.until(() => h.awake === 0 && h.store.state('job-e') === 'waiting');
+      await h.quiet();
+      const waiting = h.store.jobs.get('job-e');
+      assert.equal(waiting?.waitingFor, 'sign-in');
+      assert.deepEqual(waiting?.boundTo, A);
+      assert.equal(h.finished.length, 0, 'not announced as failed');
+      assert.equal(h.uploads.length, 1);
+
+      // The same person signs in again: it goes on, as them.
+      h.signInAs(A);
+      await h.queue.pump();
+      const again = await h.upload(1);
+      assert.deepEqual(again.job.boundTo, A);
+      again.resolve(result('job-e'));
+      await h.until(() => h.finished.length === 1 && h.awake === 0);
+      assert.equal(h.store.state('job-e'), 'uploaded');
+    });
   });
 });
