@@ -4,6 +4,7 @@
  */
 import { t } from '../shared/i18n.ts';
 import type { AnswerOf, PayloadOf, Reply, ReplyError, RequestType } from '../shared/messages.ts';
+import { PAYLOAD_CHECKS } from './payloadChecks.ts';
 
 export interface Sender {
   id?: string;
@@ -49,6 +50,8 @@ export function createRouter({ handlers, extensionId, extensionOrigin, describeE
       return { ok: false, error: { code: 'invalid-input', message: t('errorUnknownRequest') } };
     }
     if (!isOwnPage(sender, extensionId, extensionOrigin)) return { ok: false, error: { code: 'refused', message: t('errorRefused') } };
+    const check = PAYLOAD_CHECKS[message.type] as (payload: unknown) => boolean;
+    if (!check(message.payload)) return { ok: false, error: { code: 'invalid-input', message: t('errorMalformedRequest') } };
     const handler = handlers[message.type] as (payload: unknown) => Promise<unknown>;
     try {
       return { ok: true, value: await handler(message.payload) };
