@@ -142,11 +142,10 @@ test('kit: force-installed by policy from a self-hosted server, preset and locke
 
     const profileDir = join(work, 'profile');
     context = await launch(profileDir, front);
-    const hosts = await eventually('a force-installed extension worker', async () => {
-      const found = await extensionWorkerHosts(context!);
-      return found.length > 0 ? found : undefined;
-    }, 20_000);
-    assert.deepEqual(hosts, [first.id], 'the browser gave the extension the ID the kit printed');
+    // Another session's policy may force-install its own extension into this browser too, so the
+    // kit's is looked for among them: the browser installs a CRX only under the ID its key gives.
+    await eventually(`the extension worker of ${first.id}`, async () => ((await extensionWorkerHosts(context!)).includes(first.id) ? true : undefined), 20_000);
+    // The ID the kit printed is the one the browser gave it, installed by policy and not removable.
     assert.deepEqual(await installed(context, first.id), { id: first.id, version: '1.0.0', installType: 'admin', mayDisable: false });
     assert.ok(kitServer.requests.includes('/glean-images-1.0.0.crx'), 'the CRX came from the update server');
 
