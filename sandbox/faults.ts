@@ -1,3 +1,5 @@
+import { OAUTH_ENDPOINTS, isOAuthEndpoint, type OAuthEndpoint } from './oauth/endpoints.ts';
+
 /** The operationIds the sandbox implements; the contract is checked against this list at start. */
 export const SANDBOX_OPERATIONS = ['images', 'uploadimage'] as const;
 export type SandboxOperation = (typeof SANDBOX_OPERATIONS)[number];
@@ -6,11 +8,21 @@ export function isSandboxOperation(value: unknown): value is SandboxOperation {
   return SANDBOX_OPERATIONS.some((operation) => operation === value);
 }
 
+/** What a fault can be aimed at: an images operation, or an endpoint of the OAuth authorization server. */
+export type FaultTarget = SandboxOperation | OAuthEndpoint;
+
+export function isFaultTarget(value: unknown): value is FaultTarget {
+  return isSandboxOperation(value) || isOAuthEndpoint(value);
+}
+
 interface FaultScope {
   /** How many matching requests the fault applies to (default 1). */
   times?: number;
-  /** Only requests of this operation match; absent = every request under /rest/api/v1/. */
-  operation?: SandboxOperation;
+  /**
+   * Only requests of this operation or OAuth endpoint match; absent = every request under
+   * /rest/api/v1/ (never an OAuth request: those see only faults that name their endpoint).
+   */
+  operation?: FaultTarget;
 }
 
 export interface StatusFault extends FaultScope {
@@ -60,9 +72,10 @@ export class FaultQueue {
     this.#pending = [];
   }
 
-  take(operation: SandboxOperation | undefined): Fault | undefined {
-    const index = this.#pending.findIndex(
-      ({ fault }) => fault.operation === undefined || fault.operation === operation,
+  /** `explicitOnly`: only a fault that names `target` matches (for OAuth requests). */
+  take(target: FaultTarget | undefined, explicitOnly = false): Fault | undefined {
+    const index = this.#pending.findIndex(({ fault }) =>
+      fault.operation === undefined ? !explicitOnly : fault.operation === target,
     );
     const match = this.#pending[index];
     if (!match) return undefined;
@@ -102,7 +115,7 @@ export function parseFault(input: unknown): Fault {
   if (!isRecord(input)) throw new TypeError('a fault must be a JSON object');
   const scope: FaultScope = {
     times: optional(input, 'times', isPositiveInteger, 'a positive integer'),
-    operation: optional(input, 'operation', isSandboxOperation, `one of ${SANDBOX_OPERATIONS.join(', ')}`),
+    operation: optional(input, 'operation', isFaultTarget, `one of ${[...SANDBOX_OPERATIONS, ...OAUTH_ENDPOINTS].join(', ')}`),
   };
   const status = optional(input, 'status', isStatus, 'an HTTP status code (100-599)');
   const delayMs = optional(input, 'delayMs', isNonNegative, 'a number of milliseconds');

@@ -1,4 +1,6 @@
 import type { SandboxOperation } from './faults.ts';
+import type { Credential } from './oauth/credentials.ts';
+import type { OAuthEndpoint } from './oauth/endpoints.ts';
 
 export const API_PREFIX = '/rest/api/v1/';
 
@@ -18,12 +20,32 @@ export interface RecordedRequest {
   at: number;
   /** The contract operation the request was aimed at, if any. */
   operation?: SandboxOperation;
+  /** Images requests: which credential came (whether or not it was accepted). */
+  credential?: Credential;
+  /** Requests to the OAuth authorization server: which endpoint, and the token endpoint's grant_type. */
+  oauth?: { endpoint: OAuthEndpoint; grantType?: string };
 }
 
 export interface WaitOptions {
   operation?: SandboxOperation;
+  /** Wait for requests to this OAuth endpoint instead of API requests. */
+  oauth?: OAuthEndpoint;
+  /** With `oauth: 'token'`: only this grant_type ('authorization_code', 'refresh_token'). */
+  grantType?: string;
   /** Default 5000. */
   timeoutMs?: number;
+}
+
+function describe({ operation, oauth, grantType }: WaitOptions): string {
+  if (oauth !== undefined) return `OAuth ${oauth}${grantType === undefined ? '' : ` (${grantType})`}`;
+  return operation === undefined ? 'API' : operation;
+}
+
+function matches(entry: RecordedRequest, { operation, oauth, grantType }: WaitOptions): boolean {
+  if (oauth !== undefined) {
+    return entry.oauth?.endpoint === oauth && (grantType === undefined || entry.oauth.grantType === grantType);
+  }
+  return entry.path.startsWith(API_PREFIX) && (operation === undefined || entry.operation === operation);
 }
 
 /**
@@ -39,12 +61,13 @@ export class RequestRecorder {
     for (const listener of [...this.#listeners]) listener();
   }
 
-  /** Resolves with the matching /rest/api/v1/ requests once there are at least `count` of them. */
-  waitFor(count: number, { operation, timeoutMs = 5000 }: WaitOptions = {}): Promise<RecordedRequest[]> {
-    const matching = (): RecordedRequest[] =>
-      this.entries.filter(
-        (entry) => entry.path.startsWith(API_PREFIX) && (operation === undefined || entry.operation === operation),
-      );
+  /**
+   * Resolves with the matching requests once there are at least `count` of them: /rest/api/v1/
+   * requests (of one operation), or with `oauth`, requests to that OAuth endpoint.
+   */
+  waitFor(count: number, options: WaitOptions = {}): Promise<RecordedRequest[]> {
+    const { timeoutMs = 5000 } = options;
+    const matching = (): RecordedRequest[] => this.entries.filter((entry) => matches(entry, options));
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const found = matching();
@@ -54,8 +77,7 @@ export class RequestRecorder {
       };
       const timer = setTimeout(() => {
         stop();
-        const what = operation === undefined ? 'API' : operation;
-        reject(new Error(`waited ${timeoutMs} ms for ${count} ${what} request(s), saw ${matching().length}`));
+        reject(new Error(`waited ${timeoutMs} ms for ${count} ${describe(options)} request(s), saw ${matching().length}`));
       }, timeoutMs);
       const stop = (): void => {
         clearTimeout(timer);

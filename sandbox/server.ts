@@ -2,20 +2,27 @@
  * A local stand-in for Glean's images API, on 127.0.0.1 only, that judges every request by the
  * contract in glean-images-openapi.yaml and can misbehave on demand (faults, going offline).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadContract, type Contract, type ContractViolation } from './contract.ts';
 import { CONTROL_PREFIX, control } from './control.ts';
 import { FaultQueue, isSandboxOperation, type Fault, type SandboxOperation, type StatusFault } from './faults.ts';
+import { flattenHeaders, flattenQuery, readBody, send, type Body } from './http.ts';
+import { AuthorizationServer, grantTypeOf } from './oauth/authorizationServer.ts';
+import { judgeCredential, unauthorizedReply, type TokenIssuer } from './oauth/credentials.ts';
 import { getImage, uploadImage } from './operations.ts';
 import { samplePng } from './png.ts';
 import { API_PREFIX, RequestRecorder, type RecordedRequest, type WaitOptions } from './recorder.ts';
 import { jsonReply, textReply, type Reply } from './reply.ts';
 import { ImageStore, type ImageMetadata } from './store.ts';
 
-export type { Fault, SandboxOperation } from './faults.ts';
+export type { Fault, FaultTarget, SandboxOperation } from './faults.ts';
+export type { DiscoveryForm, IssuedTokenCounts } from './oauth/authorizationServer.ts';
+export type { OAuthClient, RegistrationPolicy } from './oauth/clients.ts';
+export type { Credential, TokenIssuer } from './oauth/credentials.ts';
+export type { OAuthEndpoint } from './oauth/endpoints.ts';
 export type { RecordedRequest, WaitOptions } from './recorder.ts';
 export type { ImageMetadata } from './store.ts';
 
@@ -33,7 +40,30 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Uploads beyond this total evict the oldest ones (default 200 MB); seeded samples never count. */
   maxStoredBytes?: number;
+  /** A company identity provider whose access tokens Glean accepts (with X-Glean-Auth-Type: OAUTH). */
+  identityProvider?: TokenIssuer;
 }
+
+/** Scopes of the sandbox's authorization server; refresh tokens come only with offline_access. */
+export const GLEAN_SCOPES = ['offline_access', 'search', 'chat', 'documents'] as const;
+
+/** The test-facing controls and views of the sandbox's OAuth authorization server (issuer `<url>/oauth`). */
+export type SandboxOAuth = Pick<
+  AuthorizationServer,
+  | 'issuer'
+  | 'metadata'
+  | 'clients'
+  | 'issuedTokens'
+  | 'setRegistration'
+  | 'setDiscovery'
+  | 'addStaticClient'
+  | 'forgetClients'
+  | 'setAccessTokenLifetime'
+  | 'expireAccessTokens'
+  | 'revokeRefreshTokens'
+  | 'endSessions'
+  | 'setSilentSignIn'
+>;
 
 export interface SampleImage {
   metadata: ImageMetadata;
@@ -47,10 +77,15 @@ export interface Sandbox {
   readonly token: string;
   /** Two PNGs per ImageType of the contract: `{ type, id: 'sample' }` and `{ type }`. */
   readonly samples: readonly SampleImage[];
-  /** Every request outside /_sandbox/, in the order their outcome was known. */
+  /** Every request outside /_sandbox/ (OAuth ones included), in the order their outcome was known. */
   readonly requests: readonly RecordedRequest[];
+  /** The Glean-like OAuth 2.1 authorization server on the same origin. */
+  readonly oauth: SandboxOAuth;
+  /** From now on, accept this identity provider's access tokens (with X-Glean-Auth-Type: OAUTH), as a Glean admin configures it. */
+  trust(identityProvider: TokenIssuer): void;
   fault(fault: Fault): void;
   clearFaults(): void;
+  /** API requests by default; `{ oauth: 'token', grantType: 'refresh_token' }` waits for OAuth requests. */
   waitForRequests(count: number, options?: WaitOptions): Promise<RecordedRequest[]>;
   /** Stops listening and destroys every open connection. */
   goOffline(): Promise<void>;
@@ -60,48 +95,6 @@ export interface Sandbox {
   /** Resolves once the sandbox listens (at once if it does); rejects if it is closed first. */
   whenOnline(): Promise<void>;
   close(): Promise<void>;
-}
-
-interface Body {
-  /** Empty when the body was over the limit; its size and hash still count. */
-  bytes: Buffer;
-  size: number;
-  sha256?: string;
-  tooLarge: boolean;
-}
-
-/** Reads the whole body even past the limit, so that the client gets to read the 413 instead of a broken pipe. */
-async function readBody(request: IncomingMessage, limit: number): Promise<Body> {
-  const chunks: Buffer[] = [];
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of request) {
-    if (!Buffer.isBuffer(chunk)) throw new TypeError('request stream yielded a non-Buffer chunk');
-    size += chunk.length;
-    hash.update(chunk);
-    if (size <= limit) chunks.push(chunk);
-  }
-  const tooLarge = size > limit;
-  return {
-    bytes: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks),
-    size,
-    sha256: size > 0 ? hash.digest('hex') : undefined,
-    tooLarge,
-  };
-}
-
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
-
-function flattenQuery(params: URLSearchParams): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const name of new Set(params.keys())) flat[name] = params.getAll(name).join(',');
-  return flat;
 }
 
 function faultReply(fault: StatusFault): Reply {
@@ -116,11 +109,6 @@ function faultReply(fault: StatusFault): Reply {
 
 function describeViolations(violations: readonly ContractViolation[]): string {
   return `contract violation: ${violations.map(({ at, message }) => `${at} ${message}`).join('; ')}`;
-}
-
-function send(response: ServerResponse, reply: Reply): void {
-  response.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length });
-  response.end(reply.body);
 }
 
 function seedSamples(store: ImageStore, imageTypes: readonly string[]): SampleImage[] {
@@ -141,19 +129,30 @@ function checkImplemented(contract: Contract): void {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const token = options.token ?? `sandbox-${randomBytes(8).toString('hex')}`;
   const log = options.log ?? ((): void => undefined);
-  const contract = await loadContract(token);
+  let port = options.port ?? 0;
+  const baseUrl = (): string => `http://${HOST}:${port}`;
+  const glean = new AuthorizationServer({
+    origin: baseUrl,
+    prefix: '/oauth',
+    flavour: 'glean',
+    serverName: 'Glean (sandbox)',
+    scopes: GLEAN_SCOPES,
+    idPrefix: 'glean_sandbox_',
+  });
+  const identityProviders: TokenIssuer[] = options.identityProvider ? [options.identityProvider] : [];
+  const credentialOf = (headers: Record<string, string>): ReturnType<typeof judgeCredential> =>
+    judgeCredential(headers, { apiToken: token, glean, identityProviders: () => identityProviders });
+  const contract = await loadContract((headers) => credentialOf(headers).accepted);
   checkImplemented(contract);
   const store = new ImageStore(options.maxStoredBytes ?? DEFAULT_MAX_STORED_BYTES);
   const samples = seedSamples(store, contract.imageTypes);
   const faults = new FaultQueue();
   const recorder = new RequestRecorder();
 
-  let port = options.port ?? 0;
   let closed = false;
   let offlineTimer: NodeJS.Timeout | undefined;
   // Aborted when going offline, so that delay faults stop waiting on connections that are gone.
   let session = new AbortController();
-  const baseUrl = (): string => `http://${HOST}:${port}`;
   const onlineWaiters = new Set<{ resolve: () => void; reject: (error: Error) => void }>();
 
   type Implementation = (query: Record<string, string>, headers: Record<string, string>, body: Buffer) => Reply;
@@ -164,11 +163,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   async function answer(method: string, rawUrl: string, headers: Record<string, string>, body: Body): Promise<Reply> {
-    if (body.tooLarge) return textReply(413, `request body is over the sandbox limit of ${MAX_BODY_BYTES} bytes`);
     const verdict = await contract.check({ method, url: rawUrl, headers, body: body.bytes });
     switch (verdict.kind) {
       case 'unauthorized':
-        return textReply(401, 'unauthorized');
+        return unauthorizedReply(credentialOf(headers));
       case 'violation': {
         const { operationId, violations } = verdict;
         const payload = { error: 'contract violation', operation: operationId, violations };
@@ -208,7 +206,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
 
     const headers = flattenHeaders(request.headers);
-    const operationId = contract.operationOf(method, rawUrl);
+    const endpoint = glean.endpointOf(url.pathname);
+    const isApi = url.pathname.startsWith(API_PREFIX);
+    const operationId = endpoint === undefined ? contract.operationOf(method, rawUrl) : undefined;
     const record = (status: RecordedRequest['status']): void =>
       recorder.add({
         method,
@@ -220,11 +220,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         status,
         at,
         operation: isSandboxOperation(operationId) ? operationId : undefined,
+        credential: isApi ? credentialOf(headers).credential : undefined,
+        oauth: endpoint && { endpoint, grantType: endpoint === 'token' ? grantTypeOf(body.bytes) : undefined },
       });
 
-    const fault = url.pathname.startsWith(API_PREFIX)
-      ? faults.take(isSandboxOperation(operationId) ? operationId : undefined)
-      : undefined;
+    // OAuth requests only meet faults aimed at their endpoint by name.
+    const fault = endpoint
+      ? faults.take(endpoint, true)
+      : isApi
+        ? faults.take(isSandboxOperation(operationId) ? operationId : undefined)
+        : undefined;
     if (fault && 'reset' in fault) {
       request.socket.resetAndDestroy();
       record('reset');
@@ -245,7 +250,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return;
       }
     }
-    const reply = fault && 'status' in fault ? faultReply(fault) : await answer(method, rawUrl, headers, body);
+    const reply =
+      fault && 'status' in fault
+        ? faultReply(fault)
+        : body.tooLarge
+          ? textReply(413, `request body is over the sandbox limit of ${MAX_BODY_BYTES} bytes`)
+          : endpoint
+            ? glean.handle(endpoint, { method, url, headers, body: body.bytes })
+            : await answer(method, rawUrl, headers, body);
     send(response, reply);
     record(reply.status);
     logReply(reply);
@@ -320,6 +332,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     token,
     samples,
     requests: recorder.entries,
+    oauth: glean,
+    trust(identityProvider) {
+      if (!identityProviders.includes(identityProvider)) identityProviders.push(identityProvider);
+    },
     fault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     waitForRequests: (count, waitOptions) => recorder.waitFor(count, waitOptions),

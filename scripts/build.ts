@@ -34,6 +34,8 @@ async function bundle(outdir: string, dev: boolean): Promise<Metafile> {
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',
+    // Read by src/shared/buildFlavour.ts, and only there.
+    define: { GLEAN_IMAGES_DEV_BUILD: String(dev) },
   });
   return result.metafile;
 }

@@ -146,6 +146,34 @@ interface Outgoing {
   token: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Which redirects it follows (see fetchWithoutForeignRedirects). */
+  follow: 'none' | 'same-origin';
+}
+
+/** Fetch's own limit is 20 (https://fetch.spec.whatwg.org/#http-redirect-fetch); a lookup needs one or two. */
+const MAX_REDIRECTS = 5;
+
+/** A 3xx with a Location, or a browser's opaque stand-in for one. 304 is not a redirect. */
+function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || [301, 302, 303, 307, 308].includes(response.status);
+}
+
+/** URL.parse arrived in Node 22; the tests run on Node 20. */
+function parseUrl(text: string, base: URL): URL | null {
+  try {
+    return new URL(text, base);
+  } catch {
+    return null;
+  }
+}
+
+function redirectError(request: Outgoing, response: Response, to: URL | null): GleanError {
+  const where = to === null ? 'an address the browser does not reveal' : to.origin === request.url.origin ? to.pathname : to.origin;
+  const refusal = request.follow === 'none' ? 'uploads are never redirected' : 'only same-origin redirects are followed';
+  return new GleanError('redirected', `${request.what} was redirected to ${where}; ${refusal}.`, {
+    // An opaque redirect has status 0, which says nothing.
+    ...(response.status === 0 ? {} : { status: response.status }),
+  });
 }
 
 function summary(text: string, excerpt: string): string {
@@ -184,23 +212,47 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
     );
   }
 
+  /**
+   * Never lets the browser follow a redirect (`redirect: 'manual'`): fetch would send the same
+   * X-Glean-ActAs and X-Glean-Auth-Type (and, in browsers older than the Fetch change that drops it,
+   * Authorization) to whatever origin the redirect names, another Glean tenant under *.glean.com
+   * included, and re-send an upload's body there on a 307/308. With 'manual', nothing is sent
+   * anywhere but the configured server before this code has seen where the redirect goes:
+   * - uploads follow no redirect at all;
+   * - a lookup follows a redirect to the same origin (up to MAX_REDIRECTS), with the same headers,
+   *   and refuses one to any other origin.
+   * Browsers hide a manual redirect's Location (an "opaqueredirect" response, status 0:
+   * https://fetch.spec.whatwg.org/#concept-filtered-response-opaque-redirect), so in an extension a
+   * redirect cannot be told same-origin from cross-origin, and is refused like a foreign one: a clear
+   * error beats sending the identity somewhere unknown.
+   */
+  async function fetchWithoutForeignRedirects(request: Outgoing, init: RequestInit): Promise<Response> {
+    let url = request.url;
+    for (let hop = 0; ; hop += 1) {
+      const response = await deps.fetch(url.href, { ...init, redirect: 'manual' });
+      if (!isRedirect(response)) return response;
+      await response.body?.cancel().catch(() => undefined);
+      const location = response.type === 'opaqueredirect' ? null : response.headers.get('location');
+      const next = location === null ? null : parseUrl(location, url);
+      const followed = request.follow === 'same-origin' && next !== null && next.origin === request.url.origin && hop < MAX_REDIRECTS;
+      if (!followed) throw redirectError(request, response, next);
+      url = next;
+    }
+  }
+
   /** One request: timeout, abort and network failures turned into GleanErrors. */
   async function exchange<T>(request: Outgoing, read: (response: Response) => Promise<T>): Promise<T> {
-    const { what, url, init, timeoutMs, signal } = request;
+    const { what, init, timeoutMs, signal } = request;
     if (signal?.aborted) throw new GleanError('aborted', `${what} cancelled before it was sent.`);
     const timeout = timeoutSignal(timeoutMs);
     try {
-      const response = await deps.fetch(url.href, {
+      const response = await fetchWithoutForeignRedirects(request, {
         ...init,
         // The user's Glean cookies must not ride along: the token alone says who is asking.
         credentials: 'omit',
         // Images are private to the token's user; keep them out of the HTTP cache, and let a
         // lookup right after an upload see the new image.
         cache: 'no-store',
-        // Glean may redirect image GETs to a CDN. Fetch drops Authorization on cross-origin
-        // redirects, so following cannot leak the token; a redirect to a sign-in page ends up as a
-        // text/html answer, which `read` reports.
-        redirect: 'follow',
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
       });
       if (!response.ok) throw await statusError(request, response);
@@ -228,6 +280,7 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
         token: conn.token,
         timeoutMs: timeouts.lookupMs,
         signal: opts.signal,
+        follow: 'same-origin',
       };
       return exchange(request, async (response) => {
         if (!mediaType(response).startsWith('image/')) {
@@ -258,6 +311,8 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
         token: conn.token,
         timeoutMs: Math.ceil(timeouts.uploadBaseMs + (timeouts.uploadMsPerMB * image.size) / BYTES_PER_MB),
         signal: opts.signal,
+        // A 307/308 would send the image again, to a server the person never chose.
+        follow: 'none',
       };
       return exchange(request, async (response) => {
         const text = await readText(response, UPLOAD_ANSWER_BYTES);

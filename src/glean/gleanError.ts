@@ -16,9 +16,15 @@ export type GleanErrorCode =
   | 'aborted'
   | 'bad-response'
   | 'not-configured'
+  /** The person's sign-in ended (or the administrator allows only signing in): they sign in again. */
+  | 'sign-in-needed'
+  /** The enterprise policy has a value that does not hold: nothing is sent until it is fixed. */
+  | 'policy-invalid'
   /** The browser has not given the extension access to the Glean server's host (see src/worker/serverAccess.ts). */
   | 'no-access'
   | 'too-large'
+  /** Glean answered with a redirect the client does not follow (src/glean/client.ts). */
+  | 'redirected'
   | 'http';
 
 export interface GleanErrorDetails {
@@ -135,8 +141,11 @@ const CODES: ReadonlySet<string> = new Set<GleanErrorCode>([
   'aborted',
   'bad-response',
   'not-configured',
+  'sign-in-needed',
+  'policy-invalid',
   'no-access',
   'too-large',
+  'redirected',
   'http',
 ]);
 

@@ -2,8 +2,24 @@
  * What a person types as "Glean instance" and "act as", checked before any token is sent anywhere:
  * the token goes to whatever server this accepts.
  */
+import { IS_DEV_BUILD } from '../shared/buildFlavour.ts';
 
-export type InstanceProblem = 'empty' | 'has-path' | 'has-credentials' | 'bad-scheme' | 'insecure-http' | 'invalid';
+export type InstanceProblem =
+  | 'empty'
+  | 'has-path'
+  | 'has-credentials'
+  | 'bad-scheme'
+  /** http:// to another host than this computer (dev builds). */
+  | 'insecure-http'
+  /** Any http:// at all (store builds). */
+  | 'https-only'
+  | 'invalid';
+
+export interface ParseInstanceOptions {
+  /** Whether http://127.0.0.1 and http://localhost are accepted: only in dev builds, which carry the
+   * loopback host permissions for a local Glean or the sandbox. The build's value by default. */
+  allowLoopbackHttp?: boolean;
+}
 
 export type ParsedInstance = { ok: true; baseUrl: string } | { ok: false; problem: InstanceProblem };
 
@@ -15,12 +31,13 @@ const SCHEME_PREFIX = /^[a-z][a-z0-9+.-]*:/i;
 const HOST_AND_PORT = /^[^:/?#@]+:\d+(?:[/?#]|$)/;
 /** `user:pass@host`, likewise: refused as credentials rather than as a scheme named `user`. */
 const CREDENTIALS_FIRST = /^[^/?#]*@/;
-/** Plain http is only for a Glean running on this machine (development, the sandbox server). */
+/** Plain http is only for a Glean running on this machine (development, the sandbox server), and
+ * only in dev builds: a store build talks to no server without TLS, whatever its name. */
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost']);
 
 /** `acme-prod` → https://acme-prod-be.glean.com (API-NOTES "Base URL"); a URL is taken as typed,
  * with https:// added when the scheme is missing and trailing slashes stripped, as the SDKs do. */
-export function parseInstance(input: string): ParsedInstance {
+export function parseInstance(input: string, { allowLoopbackHttp = IS_DEV_BUILD }: ParseInstanceOptions = {}): ParsedInstance {
   const text = input.trim();
   if (text === '') return { ok: false, problem: 'empty' };
   // The URL parser silently drops tabs and newlines inside; a pasted value with them is not what
@@ -37,6 +54,7 @@ export function parseInstance(input: string): ParsedInstance {
   }
 
   if (url.protocol === 'http:') {
+    if (!allowLoopbackHttp) return { ok: false, problem: 'https-only' };
     if (!LOOPBACK_HOSTS.has(url.hostname)) return { ok: false, problem: 'insecure-http' };
   } else if (url.protocol !== 'https:') {
     return { ok: false, problem: 'bad-scheme' };

@@ -48,11 +48,17 @@ function whatHappened(e: GleanError, context: GleanActivity): string {
       return describeBadResponse(e, context);
     case 'not-configured':
       return t('gleanNotConfigured');
+    case 'sign-in-needed':
+      return t('signInEnded');
+    case 'policy-invalid':
+      return t('gleanPolicyInvalid');
     case 'no-access':
       // The worker retries an upload by itself once access is granted (src/worker/index.ts).
       return t(context === 'upload' ? 'gleanNoAccessUpload' : 'gleanNoAccess');
     case 'too-large':
       return t('gleanTooLarge');
+    case 'redirected':
+      return t(context === 'upload' ? 'gleanRedirectedUpload' : 'gleanRedirected');
     case 'http':
       return e.status === undefined
         ? t('gleanUnexpectedFailure')

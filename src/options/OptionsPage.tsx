@@ -7,8 +7,9 @@ import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
 import { ServerAccess } from '../ui/ServerAccess.tsx';
-import { requestServerAccess } from './serverAccess.ts';
+import { requestServerAccess } from '../ui/requestServerAccess.ts';
 import { CacheSection } from './CacheSection.tsx';
+import { SignInButton, signInStatusText, signInWith } from '../ui/SignIn.tsx';
 
 export function OptionsPage() {
   const [saved, setSaved] = useState<SettingsView | null>(null);
@@ -57,12 +58,29 @@ export function OptionsPage() {
       if (granted === 'refused') {
         return { kind: 'alert', text: t('optionsAccessRefused') };
       }
+      const hadCredentials = Boolean(saved?.tokenHint || saved?.signIn);
       const view = await ask('settings/save', { instance, actAs, authType, defaults, ...(token ? { token } : {}) });
       setToken('');
       show(view);
-      return { kind: 'status', text: t('optionsSaved') };
+      const dropped = hadCredentials && saved?.baseUrl !== '' && view.baseUrl !== saved?.baseUrl;
+      return { kind: 'status', text: t(dropped ? 'optionsSavedCredentialsDropped' : 'optionsSaved') };
     });
   };
+
+  const onSignIn = () => {
+    // From the click itself: the host permission prompt needs the user action (see signInWith).
+    const signedIn = signInWith(saved?.managed.instance ? saved.instance : instance);
+    void run(async () => {
+      show(await signedIn);
+      return { kind: 'status', text: t('optionsSignedInMessage') };
+    });
+  };
+
+  const onSignOut = () =>
+    run(async () => {
+      show(await ask('signIn/signOut', null));
+      return { kind: 'status', text: t('optionsSignedOutMessage') };
+    });
 
   const onTest = () =>
     run(async () => {
@@ -76,12 +94,19 @@ export function OptionsPage() {
       return { kind: 'status', text: t('optionsTokenRemoved') };
     });
 
-  const managedNote = <small class="managed">{t('optionsManaged')}</small>;
+  const serverChanges = Boolean(saved?.baseUrl && (saved.tokenHint || saved.signIn) && instance.trim() !== saved.instance);
+  const signInText = saved && signInStatusText(saved);
+  const signInAllowed = saved?.managed.signInMethod !== 'token';
 
   return (
     <main class="options">
       <h1>{t('extensionName')}</h1>
       <ServerAccess baseUrl={saved?.baseUrl || null} />
+      {saved?.managed.invalid && (
+        <p role="alert" class="notice error">
+          {t('gleanPolicyInvalid')}
+        </p>
+      )}
       {/* noValidate: the browser's own check of the email field would block Save with a tooltip instead of
           our message in role="alert"; the worker validates every field anyway. */}
       <form onSubmit={onSave} aria-label={t('optionsConnectionLabel')} noValidate>
@@ -95,10 +120,26 @@ export function OptionsPage() {
             readOnly={saved?.managed.instance}
             autoComplete="url"
             spellcheck={false}
+            aria-describedby="instance-notes"
             onInput={(event) => setInstance(event.currentTarget.value)}
           />
-          {saved?.managed.instance && managedNote}
         </label>
+        {/* Notes go in the field's description, never its label: its accessible name stays "Glean instance". */}
+        <p id="instance-notes" class="hint">
+          {saved?.managed.instance && <small class="managed">{t('optionsManaged')}</small>}
+          {serverChanges && <span class="warning">{t('optionsServerChangeWarning')}</span>}
+        </p>
+        {signInAllowed && (
+          <div class="sign-in">
+            {signInText && <p class="signed-in">{signInText}</p>}
+            {(!saved?.signIn || saved.signIn.ended) && <SignInButton onClick={onSignIn} disabled={busy} />}
+            {saved?.signIn && (
+              <button type="button" onClick={onSignOut} disabled={busy}>
+                {t('optionsSignOutButton')}
+              </button>
+            )}
+          </div>
+        )}
         <label class="field">
           <span>{t('optionsTokenLabel')}</span>
           <input
@@ -135,14 +176,19 @@ export function OptionsPage() {
             name="authType"
             value={authType}
             disabled={saved?.managed.authType}
+            aria-describedby={saved?.managed.authType ? 'auth-type-managed' : undefined}
             onChange={(event) => setAuthType(event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '')}
           >
             <option value="">{t('optionsAuthTypeDefault')}</option>
             <option value="OAUTH">{t('optionsAuthTypeOauth')}</option>
           </select>
-          {saved?.managed.authType && managedNote}
         </label>
-        <fieldset>
+        {saved?.managed.authType && (
+          <small id="auth-type-managed" class="managed">
+            {t('optionsManaged')}
+          </small>
+        )}
+        <fieldset disabled={saved?.managed.defaults}>
           <legend>{t('optionsRightClickLegend')}</legend>
           <MetadataFields value={defaults} onChange={setDefaults} />
         </fieldset>
@@ -156,6 +202,17 @@ export function OptionsPage() {
         </div>
         <NoticeLine notice={notice} />
       </form>
+      {saved && (
+        <section class="card redirect">
+          <label class="field">
+            <span>{t('optionsRedirectUrlLabel')}</span>
+            <input type="text" readOnly value={saved.redirectUrl} aria-describedby="redirect-hint" spellcheck={false} />
+          </label>
+          <p id="redirect-hint" class="hint">
+            {t('optionsRedirectUrlHint')}
+          </p>
+        </section>
+      )}
       <CacheSection />
     </main>
   );

@@ -9,18 +9,14 @@ export interface ShownImage {
   name: string;
   contentType: string;
   size: number;
+  /** The file name "Save image" gives it (see savedImageType), or null when its bytes are no known image. */
+  saveAs: string | null;
 }
 
 export function formatBytes(size: number): string {
   if (size < 1024) return t('sizeBytes', size);
   if (size < 1024 * 1024) return t('sizeKilobytes', (size / 1024).toFixed(1));
   return t('sizeMegabytes', (size / 1024 / 1024).toFixed(1));
-}
-
-/** `image/svg+xml` → `svg`, `image/x-icon` → `ico`: a file name a person's system will open. */
-function extensionOf(contentType: string): string {
-  const subtype = contentType.split('/')[1]?.split(/[+;]/)[0] ?? 'img';
-  return subtype.replace(/^x-/, '').replace('jpeg', 'jpg').replace('icon', 'ico');
 }
 
 export function ImageResult({ image }: { image: ShownImage }) {
@@ -40,9 +36,11 @@ export function ImageResult({ image }: { image: ShownImage }) {
         <a href={`image.html#${encodeURIComponent(image.id)}`} target="_blank" rel="noreferrer">
           {t('popupOpenFullSize')}
         </a>
-        <a href={image.url} download={`glean-image.${extensionOf(image.contentType)}`}>
-          {t('popupSaveImage')}
-        </a>
+        {image.saveAs !== null && (
+          <a href={image.url} download={image.saveAs}>
+            {t('popupSaveImage')}
+          </a>
+        )}
       </p>
     </figure>
   );

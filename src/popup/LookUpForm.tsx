@@ -4,6 +4,7 @@ import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import type { ImageMetadata, ImageQuery } from '../shared/imageMetadata.ts';
 import type { LookUpResult } from '../shared/messages.ts';
+import { SNIFF_BYTES, savedImageType } from '../shared/imageSniff.ts';
 import { findCachedImage, readCachedImage, type CachedImage } from '../shared/cacheReader.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
@@ -36,9 +37,13 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
 
   const tell = (source: LookUpResult['source']) => setNotice({ kind: 'status', text: t(source === 'cache' ? 'popupFromCache' : 'popupFromGlean') });
 
-  const show = (image: CachedImage, query: ImageQuery, source: LookUpResult['source']) => {
+  const show = async (image: CachedImage, query: ImageQuery, source: LookUpResult['source']) => {
     const { contentType, size } = image.entry;
-    setShown({ id: image.entry.id, url: URL.createObjectURL(image.blob), name: describeQuery(query), contentType, size });
+    // "Save image" names and types the file by what its bytes are, never by what the server said.
+    const saved = savedImageType(new Uint8Array(await image.blob.slice(0, SNIFF_BYTES).arrayBuffer()));
+    const blob = saved ? image.blob.slice(0, image.blob.size, saved.contentType) : image.blob;
+    const saveAs = saved && `glean-image.${saved.extension}`;
+    setShown({ id: image.entry.id, url: URL.createObjectURL(blob), name: describeQuery(query), contentType, size, saveAs });
     tell(source);
   };
 
@@ -51,7 +56,7 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
     if (!image) throw new Error(t('popupImageVanished'));
     const upgraded = hit?.isThumbnail === true && !image.isThumbnail;
     if (hit?.entry.digest === image.entry.digest && !upgraded) tell(result.source);
-    else show(image, query, result.source);
+    else await show(image, query, result.source);
   };
 
   const onSubmit = async (event: Event) => {
@@ -68,7 +73,7 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
     const answer = ask('image/lookUp', { query, session });
     answer.catch(() => undefined); // Handled below; this only keeps an early failure from reading as unhandled.
     const hit = await findCachedImage(query).catch(() => undefined);
-    if (hit) show(hit, query, 'cache');
+    if (hit) await show(hit, query, 'cache');
     try {
       await refresh(await answer, query, hit);
     } catch (error) {

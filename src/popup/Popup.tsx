@@ -1,12 +1,43 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
-import { ServerAccess, useSavedBaseUrl } from '../ui/ServerAccess.tsx';
+import type { SettingsView } from '../shared/messages.ts';
+import { errorText } from '../ui/Messages.tsx';
+import { ServerAccess } from '../ui/ServerAccess.tsx';
+import { SignInButton, signInWith } from '../ui/SignIn.tsx';
 import type { Drafts } from './drafts.ts';
 import { LookUpForm } from './LookUpForm.tsx';
 import { RecentUploads } from './RecentUploads.tsx';
 import { UploadForm } from './UploadForm.tsx';
 
+/** Offered when there is no credential to use: the same "Sign in with Glean" as Options. */
+function SignInOffer({ view, signedIn }: { view: SettingsView; signedIn: (view: SettingsView) => void }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (view.managed.signInMethod === 'token') return null;
+  const onClick = () => {
+    setProblem(null);
+    setBusy(true);
+    signInWith(view.instance)
+      .then(signedIn, (error: unknown) => setProblem(errorText(error)))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <section class="card sign-in">
+      <p>{t(view.signIn?.ended ? 'popupSignInEnded' : 'popupSignInPrompt')}</p>
+      <SignInButton onClick={onClick} disabled={busy} />
+      {problem && <p role="alert" class="notice error">{problem}</p>}
+    </section>
+  );
+}
+
 export function Popup({ drafts }: { drafts: Drafts }) {
-  const baseUrl = useSavedBaseUrl();
+  const [view, setView] = useState<SettingsView | null>(null);
+  useEffect(() => {
+    // The page's own requests say what is wrong when this fails.
+    ask('settings/get', null).then(setView, () => undefined);
+  }, []);
+  const baseUrl = view?.baseUrl || null;
   return (
     <main class="popup">
       <header class="bar">
@@ -18,10 +49,11 @@ export function Popup({ drafts }: { drafts: Drafts }) {
         </a>
       </header>
       <ServerAccess baseUrl={baseUrl} />
+      {view && !view.ready && <SignInOffer view={view} signedIn={setView} />}
       <LookUpForm draft={drafts.lookUp} />
       <div class="column">
         <UploadForm draft={drafts.upload} />
-        <RecentUploads />
+        <RecentUploads identity={view?.identity ?? null} />
       </div>
     </main>
   );

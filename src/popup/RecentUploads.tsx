@@ -1,8 +1,8 @@
-/** "Recent uploads": every job, newest first, with its state in words, its URL, and Retry when it failed. */
+/** "Recent uploads": the current identity's jobs, newest first, with their state in words, URL, and Retry when failed or held. */
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
-import { STATE_WORDS, type UploadJob } from '../shared/uploadJob.ts';
+import { stateWords, type UploadJob } from '../shared/uploadJob.ts';
 import { findCachedImage } from '../shared/cacheReader.ts';
 import { readBlob } from '../shared/uploadStore.ts';
 import { errorText } from '../ui/Messages.tsx';
@@ -54,7 +54,7 @@ function UploadItem({ job }: { job: UploadJob }) {
       <div class="job-body">
         <div class="job-title">
           <span class="name">{job.fileName}</span>
-          <span class="state">{t(STATE_WORDS[job.state])}</span>
+          <span class="state">{t(stateWords(job))}</span>
         </div>
         {job.result && (
           <p class="job-url">
@@ -64,7 +64,7 @@ function UploadItem({ job }: { job: UploadJob }) {
             {job.result.key && <span class="key">{t('popupJobKey', job.result.key)}</span>}
           </p>
         )}
-        {(job.state === 'failed' || waiting) && <p class="job-error">{job.lastError?.message}</p>}
+        {(job.state === 'failed' || job.state === 'waiting' || waiting) && <p class="job-error">{job.lastError?.message}</p>}
         {problem && <p role="alert" class="job-error">{problem}</p>}
         <div class="job-actions">
           {job.result && (
@@ -72,7 +72,7 @@ function UploadItem({ job }: { job: UploadJob }) {
               {t(copied ? 'popupCopied' : 'popupCopyUrl')}
             </button>
           )}
-          {job.state === 'failed' && (
+          {(job.state === 'failed' || (job.state === 'waiting' && job.waitingFor === 'identity')) && (
             <button type="button" onClick={act(() => ask('upload/retry', { jobId: job.id }))}>
               {t('popupRetry')}
             </button>
@@ -86,8 +86,12 @@ function UploadItem({ job }: { job: UploadJob }) {
   );
 }
 
-export function RecentUploads() {
-  const jobs = useJobs();
+/**
+ * `identity`: whose uploads to show (settings' `identity`): another sign-in, token or act-as user never
+ * sees them. Uploads not yet bound to anyone (started before any sign-in) show to everyone.
+ */
+export function RecentUploads({ identity }: { identity: string | null }) {
+  const jobs = useJobs().filter((job) => !job.boundTo || job.boundTo.identity === identity);
   return (
     <section class="card" aria-labelledby="uploads-title">
       <h2 id="uploads-title">{t('popupRecentUploadsTitle')}</h2>

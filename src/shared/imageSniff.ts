@@ -32,6 +32,29 @@ export function sniffImageType(bytes: Uint8Array): string | null {
   return null;
 }
 
+/** The file extension for each type sniffImageType knows: the only ones a saved image may get. */
+const FILE_EXTENSIONS: Readonly<Record<string, string>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/avif': 'avif',
+  'image/x-icon': 'ico',
+  'image/bmp': 'bmp',
+  'image/svg+xml': 'svg',
+};
+
+/**
+ * The type and file extension of an image to save, from its bytes: never from the server's
+ * Content-Type, which could name any extension (`image/hta` would save an HTML application).
+ * Null when the bytes are none of the known image formats.
+ */
+export function savedImageType(bytes: Uint8Array): { contentType: string; extension: string } | null {
+  const contentType = sniffImageType(bytes);
+  const extension = contentType === null ? undefined : FILE_EXTENSIONS[contentType];
+  return contentType === null || extension === undefined ? null : { contentType, extension };
+}
+
 export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export type ImageCheck = { ok: true; contentType: string } | { ok: false; message: string };

@@ -8,6 +8,7 @@ const MESSAGES: Record<InstanceProblem, MessageName> = {
   'has-credentials': 'instanceHasCredentials',
   'bad-scheme': 'instanceBadScheme',
   'insecure-http': 'instanceInsecureHttp',
+  'https-only': 'instanceHttpsOnly',
   invalid: 'instanceInvalid',
 };
 

@@ -9,6 +9,9 @@ import type { UploadJob } from './uploadJob.ts';
 
 export type AuthType = '' | 'OAUTH';
 
+/** The ways in: signing in with Glean, signing in with the company's identity provider, a pasted API token. */
+export type SignInChoice = 'glean' | 'idp' | 'token';
+
 /** What the options page may send. `token` is write-only: undefined keeps the saved one. */
 export interface SettingsInput {
   instance: string;
@@ -27,7 +30,23 @@ export interface SettingsView {
   authType: AuthType;
   defaults: ImageMetadata;
   /** Fields an administrator set by enterprise policy: shown read-only. */
-  managed: { instance: boolean; authType: boolean };
+  managed: {
+    instance: boolean;
+    authType: boolean;
+    defaults: boolean;
+    /** The only way in the administrator allows; null: any. */
+    signInMethod: SignInChoice | null;
+    /** The policy has a value that does not hold: nothing is sent until it is fixed. */
+    invalid: boolean;
+  };
+  /** The person's sign-in, if any: to which server, and whether it ended (they must sign in again). */
+  signIn: { host: string; method: 'glean' | 'idp'; ended: boolean } | null;
+  /** Whether requests can be made now: a server and a usable credential for it. */
+  ready: boolean;
+  /** Names whose uploads to show (no secret in it), a sign-in that ended included; null without a credential. */
+  identity: string | null;
+  /** `identity.getRedirectURL()`: what an administrator allows in Glean's OAuth settings. */
+  redirectUrl: string;
 }
 
 export type ConnectionVerdict = 'ok' | 'token-rejected' | 'not-permitted' | 'unreachable' | 'no-access' | 'not-configured' | 'unexpected';
@@ -58,6 +77,9 @@ export interface Protocol {
   'settings/save': { payload: SettingsInput; answer: SettingsView };
   'settings/removeToken': { payload: null; answer: SettingsView };
   'connection/test': { payload: null; answer: ConnectionReport };
+  /** Saves `instance` as typed, then runs the whole sign-in in the worker (a page may close meanwhile). */
+  'signIn/start': { payload: { instance: string }; answer: SettingsView };
+  'signIn/signOut': { payload: null; answer: SettingsView };
   /** `session` ties the lookup to the page's port: when the popup closes, the lookup is aborted. */
   'image/lookUp': { payload: { query: ImageQuery; session: string }; answer: LookUpResult };
   'cache/stats': { payload: null; answer: CacheStats };
@@ -79,7 +101,7 @@ export interface Request<K extends RequestType = RequestType> {
 }
 
 /** Glean's own failures, plus the extension's: bad input, a refused sender or permission, a full disk, a bug. */
-export type ErrorCode = GleanErrorCode | 'invalid-input' | 'refused' | 'storage-full' | 'unexpected';
+export type ErrorCode = GleanErrorCode | 'invalid-input' | 'refused' | 'storage-full' | 'sign-in' | 'unexpected';
 
 export interface ReplyError {
   code: ErrorCode;

@@ -8,8 +8,8 @@ import browser from 'webextension-polyfill';
 import { deleteBlob, readBlob, writeBlob } from './uploadStore.ts';
 
 export const PENDING_IMAGE_KEY = 'pendingImage';
-/** Beside the jobs' UUIDs in the same store; only this module touches it. */
-const PENDING_BLOB_ID = 'pending-image';
+/** Beside the jobs' UUIDs in the same store; only this module writes it (the worker's sweep spares it). */
+export const PENDING_BLOB_ID = 'pending-image';
 
 interface PendingNote {
   fileName: string;

@@ -6,23 +6,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { instanceHostPattern } from '../glean/instance.ts';
-import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import { errorText } from './Messages.tsx';
 
 type Access = 'unknown' | 'granted' | 'missing';
-
-/** The saved server's base URL, for a page that does not read the settings otherwise (the popup). */
-export function useSavedBaseUrl(): string | null {
-  const [baseUrl, setBaseUrl] = useState<string | null>(null);
-  useEffect(() => {
-    ask('settings/get', null).then(
-      (view) => setBaseUrl(view.baseUrl || null),
-      () => setBaseUrl(null), // The page's own requests will say what is wrong.
-    );
-  }, []);
-  return baseUrl;
-}
 
 export function ServerAccess({ baseUrl }: { baseUrl: string | null }) {
   const [access, setAccess] = useState<Access>('unknown');

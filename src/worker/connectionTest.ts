@@ -1,6 +1,8 @@
 /**
- * "Test connection": one real request for an image that cannot exist. Glean answering 400 or 404 means
- * it was reached and accepted the token; 401 and 403 say what is wrong with the token.
+ * "Test connection": one real request for an image that cannot exist. Glean answering 404 means it was
+ * reached and accepted the token; 401 and 403 say what is wrong with the token. A 400 is no success:
+ * Glean answers it to a global token sent without X-Glean-ActAs (the "Act as" field), so the report
+ * quotes what the 400 said and, with no "Act as" set, says a global token needs one.
  */
 import type { GleanClient, GleanConnection } from '../glean/client.ts';
 import { GleanError } from '../glean/gleanError.ts';
@@ -25,8 +27,12 @@ export async function testConnection(connection: () => Promise<GleanConnection>,
     const status = error.status;
     switch (error.code) {
       case 'not-found':
-      case 'bad-request':
         return { verdict: 'ok', message: t('connectionOk', host), ...(status ? { status } : {}) };
+      case 'bad-request': {
+        const said = error.bodyExcerpt ? t('connectionBadRequest', host, error.bodyExcerpt) : t('connectionBadRequestSilent', host);
+        const hint = conn.actAs ? t('connectionCheckActAs') : t('connectionNeedsActAs');
+        return { verdict: 'unexpected', message: `${said} ${hint}`, status: 400 };
+      }
       case 'unauthorized':
         return {
           verdict: 'token-rejected',

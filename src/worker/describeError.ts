@@ -5,13 +5,17 @@ import { t } from '../shared/i18n.ts';
 import type { ReplyError, RequestType } from '../shared/messages.ts';
 import { InvalidInput } from './invalidInput.ts';
 import { StorageFull } from './cache/storageFull.ts';
+import { SignInError } from './signIn/signInError.ts';
+import { UploadsFull } from '../shared/uploadStore.ts';
 
 const activityOf = (type: RequestType): GleanActivity =>
   type === 'image/lookUp' ? 'lookup' : type.startsWith('upload/') ? 'upload' : 'test';
+// A sign-in's own failures are SignInErrors; what reaches here from signIn/ are Glean's usual ones (unreachable).
 
 export function describeError(error: unknown, type: RequestType): ReplyError {
   if (error instanceof InvalidInput) return { code: 'invalid-input', message: error.message };
-  if (error instanceof StorageFull) return { code: 'storage-full', message: error.message };
+  if (error instanceof StorageFull || error instanceof UploadsFull) return { code: 'storage-full', message: error.message };
+  if (error instanceof SignInError) return { code: 'sign-in', message: error.message };
   if (error instanceof GleanError) {
     const data = toErrorData(error);
     return { ...data, message: describeGleanError(error, activityOf(type)) };

@@ -10,12 +10,12 @@ import { createImageMenuListener } from './contextMenu/imageMenuClicked.ts';
 import { createMenuItems } from './contextMenu/menuItems.ts';
 import { onNotificationClicked } from './contextMenu/notify.ts';
 import { createRouter } from './router.ts';
-import { cache, client, gleanConnection, lookUp, settings, uploads } from './services.ts';
+import { cache, client, gleanConnection, lookUp, settings, showBadge, signIn, uploads } from './services.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
-import { showUnfinishedCount } from './uploads/badge.ts';
 import { retryUploadsWaitingForAccess } from './uploads/retryWhenAllowed.ts';
 import { startUpload } from './uploads/startUpload.ts';
+import { sweepUploadBlobs } from './uploads/sweepUploadBlobs.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import { UPLOAD_ALARM } from './uploads/wakeUp.ts';
 
@@ -25,8 +25,16 @@ const route = createRouter({
   describeError,
   handlers: {
     'settings/get': () => settings.view(),
-    'settings/save': (input) => settings.save(input).then(cache.afterSettingsChange),
+    'settings/save': (input) => settings.save(input).then(cache.afterSettingsChange).then(uploads.afterCredentialChange),
     'settings/removeToken': () => settings.removeToken().then(cache.afterSettingsChange),
+    'signIn/start': async ({ instance }) => {
+      await signIn.start(instance);
+      return settings.view();
+    },
+    'signIn/signOut': async () => {
+      await signIn.signOut();
+      return settings.view();
+    },
     'connection/test': () => testConnection(gleanConnection, client),
     'image/lookUp': ({ query, session }) => lookUp(query, sessionSignal(session)),
     'cache/stats': () => cache.stats(),
@@ -45,20 +53,30 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 browser.runtime.onConnect.addListener(onSessionPort);
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === UPLOAD_ALARM) void uploads.pump();
-  if (alarm.name === CACHE_SWEEP_ALARM) void cache.sweep();
+  if (alarm.name === CACHE_SWEEP_ALARM) {
+    void cache.sweep();
+    void sweepUploadBlobs();
+  }
 });
 browser.runtime.onInstalled.addListener(() => void cache.scheduleSweep());
 browser.runtime.onStartup.addListener(() => void cache.scheduleSweep());
-// An administrator's policy may change the server: the cache follows it as it follows saved settings.
+// An administrator's policy may change the server and the cache size: the cache follows both.
+const followPolicy = async (): Promise<void> => {
+  const megabytes = await settings.managedCacheMegabytes();
+  if (megabytes !== undefined) await cache.setBudget(megabytes);
+  await cache.followSettings();
+};
 browser.storage.onChanged.addListener((_changes, area) => {
-  if (area === 'managed') void cache.followSettings();
+  if (area === 'managed') void followPolicy();
 });
+browser.runtime.onInstalled.addListener(() => void followPolicy());
+browser.runtime.onStartup.addListener(() => void followPolicy());
 
 browser.runtime.onInstalled.addListener(() => void createMenuItems());
 // The badge lasts while the browser runs, across worker restarts; a browser start or an update shows it
 // empty until recounted. Job changes recount it themselves (services.ts).
-browser.runtime.onInstalled.addListener(() => void showUnfinishedCount());
-browser.runtime.onStartup.addListener(() => void showUnfinishedCount());
+browser.runtime.onInstalled.addListener(() => void showBadge());
+browser.runtime.onStartup.addListener(() => void showBadge());
 // An update from a version that stored the token as text seals it (src/worker/tokenSeal.ts).
 browser.runtime.onInstalled.addListener(() => void settings.sealStoredToken());
 browser.contextMenus.onClicked.addListener(
@@ -68,5 +86,7 @@ browser.notifications.onClicked.addListener((id) => void onNotificationClicked(i
 // Access to the Glean server granted (from "Grant access" or the browser's settings): uploads that failed without it go again.
 browser.permissions.onAdded.addListener(() => void retryUploadsWaitingForAccess(uploadStore, uploads));
 
-// Whatever woke the worker (install, browser start, a message, an alarm), unfinished uploads resume.
+// Whatever woke the worker (install, browser start, a message, an alarm), unfinished uploads resume,
+// and bytes that no upload will ever send leave the disk.
 void uploads.pump();
+void sweepUploadBlobs();

@@ -1,12 +1,12 @@
 /**
- * A non-secret name for "this server, this token, this act-as user". Cached images are filed under
- * it, so a token change or another act-as user never sees the previous identity's images, and pages
- * may know it without learning anything about the token (it is a truncated SHA-256).
+ * A non-secret name for "this server, this credential, this act-as user" (settings.ts `whose`).
+ * Cached images are filed under it, so another token, another sign-in or another act-as user never
+ * sees the previous identity's images, and pages may know it. A sign-in's identity lasts across token
+ * refreshes (src/worker/signIn/signInStore.ts), so refreshing keeps the cache.
  */
-import type { GleanConnection } from '../glean/client.ts';
+import type { JobBinding } from '../shared/uploadJob.ts';
+import { shortDigest } from './digest.ts';
 
-export async function partitionOf(conn: GleanConnection): Promise<string> {
-  const identity = [conn.baseUrl, conn.token, conn.actAs ?? '', conn.authType ?? ''].join('\n');
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(identity));
-  return Array.from(new Uint8Array(digest).slice(0, 12), (byte) => byte.toString(16).padStart(2, '0')).join('');
+export function partitionOf({ server, identity }: JobBinding): Promise<string> {
+  return shortDigest(`${server}\n${identity}`);
 }

@@ -20,7 +20,7 @@ import { instanceHostPattern } from '../glean/instance.ts';
 export type ContainsPermissions = (permissions: { origins: string[] }) => Promise<boolean>;
 
 /** Wraps `connection` so that it also throws `no-access` when the browser withholds the server's host. */
-export function requireServerAccess(connection: () => Promise<GleanConnection>, contains: ContainsPermissions): () => Promise<GleanConnection> {
+export function requireServerAccess<C extends GleanConnection>(connection: () => Promise<C>, contains: ContainsPermissions): () => Promise<C> {
   return async () => {
     const conn = await connection();
     const pattern = instanceHostPattern(conn.baseUrl);

@@ -5,16 +5,28 @@
 import browser from 'webextension-polyfill';
 import { createGleanClient } from '../glean/client.ts';
 import { RequestPool } from '../glean/sharedRequests.ts';
-import type { AuthType } from '../shared/messages.ts';
 import { createLookUp } from './lookUp.ts';
 import { createCacheServices } from './cache/cacheServices.ts';
 import { realClock } from './clock.ts';
-import { createSettings, type ManagedPolicy } from './settings.ts';
+import { createSettings, type Connection } from './settings.ts';
+import { readPolicy, type PolicyReading } from './policy.ts';
+import { createClientRegistry } from './signIn/clientRegistry.ts';
+import type { OAuthHttp } from './signIn/oauthHttp.ts';
+import { refresh } from './signIn/oauthFlow.ts';
+import type { Renew } from './signIn/renewing.ts';
+import { renewingOnce } from './signIn/renewing.ts';
+import { createSignInService } from './signIn/signInService.ts';
+import { createSignInSession } from './signIn/session.ts';
+import { createSignInStore } from './signIn/signInStore.ts';
+import { notifySignInEnded } from './contextMenu/notify.ts';
 import { requireServerAccess } from './serverAccess.ts';
 import { createTokenSeal, keyInIndexedDb } from './tokenSeal.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import type { UploadJob } from '../shared/uploadJob.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
+import { GleanError } from '../glean/gleanError.ts';
+import { t } from '../shared/i18n.ts';
+import { IS_DEV_BUILD } from '../shared/buildFlavour.ts';
 import { announceUploadsChanged } from './uploads/announce.ts';
 import { showUnfinishedCount } from './uploads/badge.ts';
 import { announceUploadEnded } from './contextMenu/notify.ts';
@@ -22,33 +34,91 @@ import { holdAwake } from './uploads/keepAlive.ts';
 import { createUploadQueue } from './uploads/uploadQueue.ts';
 import { wakeUploadsAt } from './uploads/wakeUp.ts';
 
-async function readPolicy(): Promise<ManagedPolicy> {
-  const policy = await browser.storage.managed.get(['server', 'authType']);
-  const authType: AuthType | undefined =
-    policy.authType === 'OAUTH' ? 'OAUTH' : policy.authType === '' ? '' : undefined;
-  return {
-    ...(typeof policy.server === 'string' && policy.server ? { instance: policy.server } : {}),
-    ...(authType !== undefined ? { authType } : {}),
-  };
+async function managedPolicy(): Promise<PolicyReading> {
+  return readPolicy(await browser.storage.managed.get(null));
 }
 
-export const settings = createSettings({ local: browser.storage.local, readPolicy, seal: createTokenSeal(keyInIndexedDb()) });
+// The worker's global fetch, bound: Chrome throws "Illegal invocation" for an unbound one.
+const workerFetch = fetch.bind(globalThis);
+
+const seal = createTokenSeal(keyInIndexedDb());
+const signInStore = createSignInStore(browser.storage.local, seal);
+/** Plain-http authorization servers only in the dev builds, as for instances (src/shared/buildFlavour.ts). */
+const oauthHttp: OAuthHttp = { fetch: workerFetch, allowInsecure: IS_DEV_BUILD };
+
+const session = createSignInSession({
+  store: signInStore,
+  refresh: (grant) => refresh(grant, { http: oauthHttp, now: Date.now }),
+  // One refresh at a time across the worker, its restarts and every page (https://developer.mozilla.org/docs/Web/API/Web_Locks_API).
+  exclusive: async (work) => await navigator.locks.request('glean-images-sign-in-refresh', work),
+  now: Date.now,
+  ended: async () => {
+    if (await signIn.silently()) return true;
+    await notifySignInEnded();
+    void showBadge();
+    return false;
+  },
+});
+
+export const settings = createSettings({
+  local: browser.storage.local,
+  readPolicy: managedPolicy,
+  seal,
+  signIn: {
+    status: () => signInStore.status(),
+    clear: () => signInStore.clear(),
+    access: async (server) => {
+      const current = await session.access(server);
+      return current && { accessToken: current.grant.accessToken, identity: current.identity, method: current.method };
+    },
+  },
+  redirectUrl: browser.identity.getRedirectURL(),
+});
+
+export const signIn = createSignInService({
+  settings,
+  store: signInStore,
+  flow: {
+    http: oauthHttp,
+    clients: createClientRegistry(browser.storage.local, oauthHttp),
+    redirectUrl: browser.identity.getRedirectURL(),
+    launch: (url, interactive) => browser.identity.launchWebAuthFlow({ url, interactive }),
+    now: Date.now,
+  },
+  changed: () => {
+    void uploads.pump();
+    void cache.followSettings();
+    void showBadge();
+  },
+});
+
+/** A sign-in's access token that Glean refused, renewed (see signIn/renewing.ts). */
+const renew: Renew = async (rejected) => {
+  const status = await signInStore.status();
+  if (status?.server !== rejected.baseUrl || status.ended) return undefined;
+  const renewed = await session.renew(rejected.baseUrl, rejected.token);
+  return renewed.grant.accessToken === rejected.token ? undefined : { ...rejected, token: renewed.grant.accessToken };
+};
 
 /** The connection for a request to Glean: the settings', once the browser lets the worker reach that server. */
-export const gleanConnection = requireServerAccess(settings.connection, (permissions) => browser.permissions.contains(permissions));
+export const gleanConnection: () => Promise<Connection> = requireServerAccess(settings.connection, (permissions) => browser.permissions.contains(permissions));
 
-// The worker's global fetch, bound: Chrome throws "Illegal invocation" for an unbound one.
-export const client = createGleanClient({ fetch: fetch.bind(globalThis) });
+export const client = createGleanClient({ fetch: workerFetch });
+
+/** The badge: unfinished uploads, or "!" when the sign-in ended. */
+export const showBadge = (): Promise<void> => showUnfinishedCount(async () => (await signInStore.status())?.ended ?? false);
 
 /** Every request to Glean, lookups and uploads alike, shares one limit on requests at once. */
 const pool = new RequestPool();
 
 /** The image cache, and `rememberUpload(conn, metadata, key, blob)` for the upload queue to call. */
-export const cache = createCacheServices(settings.connection);
+// A sign-in that ended keeps its images: the person signing in again sees them at once.
+export const cache = createCacheServices(() => settings.whose(true));
 export const { rememberUpload } = cache;
 
 export const lookUp = createLookUp({
   connection: gleanConnection,
+  renew,
   client,
   pool,
   clock: realClock,
@@ -61,25 +131,28 @@ const asChecked = (blob: Blob, job: UploadJob): Blob => (blob.type === job.conte
 
 /** What was uploaded shows at once when looked up, and in "Recent uploads", from its thumbnail. */
 async function rememberUploaded(job: UploadJob, blob: Blob | undefined): Promise<void> {
-  if (job.state !== 'uploaded' || !blob) return;
-  const conn = await settings.connection().catch(() => null); // The token may have been removed meanwhile.
-  if (conn) await rememberUpload(conn, job.metadata, job.result?.key, asChecked(blob, job));
+  if (job.state !== 'uploaded' || !blob || !job.boundTo) return;
+  await rememberUpload(job.boundTo, job.metadata, job.result?.key, asChecked(blob, job));
 }
 
 export const uploads = createUploadQueue({
   store: uploadStore,
+  who: () => settings.whose().catch(() => null),
   upload: async (blob, job, signal) => {
     const conn = await gleanConnection();
-    return pool.limit((shared) => client.uploadImage(conn, asChecked(blob, job), job.metadata, { signal: shared }), signal);
+    // The queue checked the binding a moment ago; a credential that changed since waits like any other.
+    if (conn.baseUrl !== job.boundTo?.server || conn.identity !== job.boundTo.identity) throw new GleanError('not-configured', 'The credential changed.');
+    return pool.limit((shared) => renewingOnce(conn, (fresh) => client.uploadImage(fresh, asChecked(blob, job), job.metadata, { signal: shared }), renew), signal);
   },
   describe: (error, willRetry, retryInMs) =>
     describeGleanError(error, 'upload', { willRetry, ...(retryInMs !== undefined ? { retryInMs } : {}) }),
+  describeWait: (reason) => t(reason === 'sign-in' ? 'uploadWaitingForSignIn' : 'uploadWaitingForIdentity'),
   clock: realClock,
   wakeAt: (at) => wakeUploadsAt(at, () => void uploads.pump()),
   holdAwake,
   changed: () => {
     announceUploadsChanged();
-    void showUnfinishedCount();
+    void showBadge();
   },
   finished: async (job, blob) => {
     await rememberUploaded(job, blob);

@@ -1,15 +1,21 @@
 /**
  * Settings, and the only module that may read or write the API token (an ESLint rule enforces it).
  * Everything is read from storage on demand: the worker may be stopped between any two events.
+ * Credentials are bound to their server: the token is sealed for it (tokenSeal.ts), and a change of
+ * server drops the token and the sign-in.
  */
 import type { GleanConnection } from '../glean/client.ts';
 import { GleanError } from '../glean/gleanError.ts';
 import { parseActAs, parseInstance } from '../glean/instance.ts';
-import { isImageType, type ImageMetadata } from '../shared/imageMetadata.ts';
-import type { AuthType, SettingsInput, SettingsView } from '../shared/messages.ts';
+import { checkMetadata } from '../shared/metadataCheck.ts';
+import type { SettingsInput, SettingsView } from '../shared/messages.ts';
+import type { JobBinding } from '../shared/uploadJob.ts';
 import { t } from '../shared/i18n.ts';
 import { InvalidInput } from './invalidInput.ts';
 import { instanceProblemMessage } from '../shared/instanceProblems.ts';
+import type { Policy, PolicyReading } from './policy.ts';
+import type { SignInStatus } from './signIn/signInStore.ts';
+import { shortDigest } from './digest.ts';
 import { migrateSettings, SETTINGS_VERSION, type StoredSettings } from './storedSettings.ts';
 import type { TokenSeal } from './tokenSeal.ts';
 
@@ -23,60 +29,97 @@ export interface KeyValueArea {
   remove(key: string): Promise<void>;
 }
 
-export interface ManagedPolicy {
-  instance?: string;
-  authType?: AuthType;
+/** A connection and the non-secret name of whose it is (jobs and cached images are filed under it). */
+export type Connection = GleanConnection & { identity: string };
+
+/** The sign-in as settings need it (src/worker/signIn/): its status, a fresh access token, forgetting it. */
+export interface SignInAccess {
+  status(): Promise<SignInStatus | undefined>;
+  /** A usable access token for `server`; undefined when nobody signed in to it; throws when the sign-in ended. */
+  access(server: string): Promise<{ accessToken: string; identity: string; method: 'glean' | 'idp' } | undefined>;
+  clear(): Promise<void>;
 }
 
 export interface SettingsDeps {
   local: KeyValueArea;
-  /** Enterprise policy (`storage.managed`); rejects or answers {} where none is set. */
-  readPolicy: () => Promise<ManagedPolicy>;
+  /** Enterprise policy, read and checked (policy.ts); `{ ok: true, policy: {} }` where none is set. */
+  readPolicy: () => Promise<PolicyReading>;
   /** The token is stored sealed: every page hears of `storage.local` changes (see tokenSeal.ts). */
   seal: TokenSeal;
+  signIn: SignInAccess;
+  /** `identity.getRedirectURL()`. */
+  redirectUrl: string;
 }
 
 const TOKEN_HINT_LENGTH = 4;
 
-export function createSettings({ local, readPolicy, seal }: SettingsDeps) {
+type Effective = StoredSettings & { policy: Policy; policyInvalid: boolean };
+
+export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }: SettingsDeps) {
   async function readStored(): Promise<StoredSettings> {
     const { [SETTINGS_KEY]: stored } = await local.get(SETTINGS_KEY);
-    return migrateSettings(stored);
+    const settings = migrateSettings(stored);
+    // Validated again when read: a server that is not what its instance parses to is no server.
+    const parsed = parseInstance(settings.instance);
+    return parsed.ok && parsed.baseUrl === settings.baseUrl ? settings : { ...settings, baseUrl: '' };
   }
 
-  async function readToken(): Promise<string> {
+  async function readToken(server: string): Promise<string> {
+    if (!server) return '';
     const { [TOKEN_KEY]: stored } = await local.get(TOKEN_KEY);
-    return seal.unseal(stored);
+    return seal.unseal(stored, server);
   }
 
-  async function policy(): Promise<ManagedPolicy> {
+  async function policy(): Promise<PolicyReading> {
     try {
       return await readPolicy();
     } catch {
-      return {};
+      // Firefox without enterprise policies rejects: no policy.
+      return { ok: true, policy: {} };
     }
   }
 
   /** Stored settings with policy values applied: an administrator's choice wins over the user's. */
-  async function effective(): Promise<StoredSettings & { managed: SettingsView['managed'] }> {
-    const [stored, managed] = await Promise.all([readStored(), policy()]);
-    const result = { ...stored, managed: { instance: false, authType: false } };
-    if (managed.instance) {
-      const parsed = parseInstance(managed.instance);
-      if (parsed.ok) {
-        Object.assign(result, { instance: managed.instance, baseUrl: parsed.baseUrl });
-        result.managed.instance = true;
+  async function effective(): Promise<Effective> {
+    const [stored, reading] = await Promise.all([readStored(), policy()]);
+    if (!reading.ok) return { ...stored, policy: {}, policyInvalid: true };
+    const { policy: managed } = reading;
+    return {
+      ...stored,
+      ...(managed.server ? { instance: managed.server.instance, baseUrl: managed.server.baseUrl } : {}),
+      ...(managed.authType !== undefined ? { authType: managed.authType } : {}),
+      ...(managed.defaults ? { defaults: managed.defaults } : {}),
+      policy: managed,
+      policyInvalid: false,
+    };
+  }
+
+  /**
+   * The credential requests use: the sign-in where one is allowed and made, else the API token.
+   * `fresh`: with a usable access token (refreshed when due); 'whose': only whose it is; 'whose, ended
+   * too': also for a sign-in that ended (the person who will sign in again, whose uploads are shown).
+   */
+  async function credential(settings: Effective, fresh: boolean | 'ended too'): Promise<Omit<Connection, 'baseUrl' | 'actAs'> | undefined> {
+    const allowed = settings.policy.signInMethod;
+    if (allowed !== 'token') {
+      const status = await signIn.status();
+      if (status?.server === settings.baseUrl) {
+        const authType = status.method === 'idp' ? { authType: 'OAUTH' as const } : {};
+        if (fresh !== true) return status.ended && fresh !== 'ended too' ? undefined : { token: '', identity: status.identity, ...authType };
+        const signedIn = await signIn.access(settings.baseUrl);
+        if (signedIn) return { token: signedIn.accessToken, identity: signedIn.identity, ...authType };
       }
     }
-    if (managed.authType !== undefined) {
-      result.authType = managed.authType;
-      result.managed.authType = true;
-    }
-    return result;
+    if (allowed !== undefined && allowed !== 'token') return undefined;
+    const token = await readToken(settings.baseUrl);
+    if (!token) return undefined;
+    return { token, identity: `token ${await shortDigest(token)}`, ...(settings.authType === 'OAUTH' ? { authType: 'OAUTH' as const } : {}) };
   }
 
   async function view(): Promise<SettingsView> {
-    const [settings, token] = await Promise.all([effective(), readToken()]);
+    const settings = await effective();
+    const [token, status, who, person] = await Promise.all([readToken(settings.baseUrl), signIn.status(), whose(), whose(true)]);
+    const signedIn = status && status.server === settings.baseUrl ? status : undefined;
     return {
       instance: settings.instance,
       baseUrl: settings.baseUrl,
@@ -84,13 +127,24 @@ export function createSettings({ local, readPolicy, seal }: SettingsDeps) {
       actAs: settings.actAs,
       authType: settings.authType,
       defaults: settings.defaults,
-      managed: settings.managed,
+      managed: {
+        instance: settings.policy.server !== undefined,
+        authType: settings.policy.authType !== undefined,
+        defaults: settings.policy.defaults !== undefined,
+        signInMethod: settings.policy.signInMethod ?? null,
+        invalid: settings.policyInvalid,
+      },
+      signIn: signedIn ? { host: new URL(signedIn.server).host, method: signedIn.method, ended: signedIn.ended } : null,
+      ready: who !== null,
+      identity: person?.identity ?? null,
+      redirectUrl,
     };
   }
 
+  /** Validates and stores the person's settings; a change of server drops the credentials of the old one. */
   async function save(input: SettingsInput): Promise<SettingsView> {
     const current = await effective();
-    const instance = current.managed.instance ? current.instance : input.instance.trim();
+    const instance = current.policy.server ? current.instance : input.instance.trim();
     const parsed = parseInstance(instance);
     if (!parsed.ok) throw new InvalidInput(instanceProblemMessage(parsed.problem));
     const actAs = parseActAs(input.actAs);
@@ -99,25 +153,53 @@ export function createSettings({ local, readPolicy, seal }: SettingsDeps) {
     if (token !== undefined && token !== '' && !/^[\x21-\x7e]+$/.test(token)) {
       throw new InvalidInput(t('settingsTokenInvalid'));
     }
+    const defaults = current.policy.defaults ? { ok: true as const, metadata: current.defaults } : checkMetadata(input.defaults, { typeRequired: false });
+    if (!defaults.ok) throw new InvalidInput(defaults.message);
     const next: StoredSettings = {
       version: SETTINGS_VERSION,
       instance,
       baseUrl: parsed.baseUrl,
       actAs: actAs.actAs ?? '',
-      authType: current.managed.authType ? current.authType : input.authType === 'OAUTH' ? 'OAUTH' : '',
-      defaults: cleanDefaults(input.defaults),
+      authType: current.policy.authType !== undefined ? current.authType : input.authType === 'OAUTH' ? 'OAUTH' : '',
+      defaults: defaults.metadata,
     };
-    await local.set(token ? { [SETTINGS_KEY]: next, [TOKEN_KEY]: await seal.seal(token) } : { [SETTINGS_KEY]: next });
+    await forgetCredentialsUnlessFor(parsed.baseUrl);
+    await local.set(token ? { [SETTINGS_KEY]: next, [TOKEN_KEY]: await seal.seal(token, parsed.baseUrl) } : { [SETTINGS_KEY]: next });
     return view();
   }
 
+  /** Saves only the server, as "Sign in with Glean" does with what was typed; the base URL it names. */
+  async function saveServer(instance: string): Promise<string> {
+    const current = await effective();
+    if (current.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
+    if (current.policy.server) return current.policy.server.baseUrl;
+    const parsed = parseInstance(instance.trim());
+    if (!parsed.ok) throw new InvalidInput(instanceProblemMessage(parsed.problem));
+    await forgetCredentialsUnlessFor(parsed.baseUrl);
+    const stored = await readStored();
+    await local.set({ [SETTINGS_KEY]: { ...stored, instance: instance.trim(), baseUrl: parsed.baseUrl } });
+    return parsed.baseUrl;
+  }
+
+  /** A credential is never carried to another server: the old server's token and sign-in go. */
+  async function forgetCredentialsUnlessFor(server: string): Promise<void> {
+    const stored = await readStored();
+    if (stored.baseUrl && stored.baseUrl !== server) {
+      await Promise.all([local.remove(TOKEN_KEY), signIn.clear()]);
+    }
+  }
+
   /**
-   * A token that a version before sealing stored as text is sealed. Run at install and update, when
-   * no page is likely open: this one change still announces the old text to any page that is.
+   * A token that an older version stored as text, or sealed without its server, is sealed for the
+   * saved server. Run at install and update, when no page is likely open: this one change still
+   * announces the old value to any page that is.
    */
   async function sealStoredToken(): Promise<void> {
-    const { [TOKEN_KEY]: stored } = await local.get(TOKEN_KEY);
-    if (typeof stored === 'string' && stored !== '') await local.set({ [TOKEN_KEY]: await seal.seal(stored) });
+    const [{ [TOKEN_KEY]: stored }, settings] = await Promise.all([local.get(TOKEN_KEY), readStored()]);
+    const legacy = typeof stored === 'string' || (typeof stored === 'object' && stored !== null && !('server' in stored));
+    if (!legacy || !settings.baseUrl) return;
+    const token = await seal.unseal(stored, settings.baseUrl);
+    if (token) await local.set({ [TOKEN_KEY]: await seal.seal(token, settings.baseUrl) });
   }
 
   async function removeToken(): Promise<SettingsView> {
@@ -125,31 +207,43 @@ export function createSettings({ local, readPolicy, seal }: SettingsDeps) {
     return view();
   }
 
-  /** The connection for one request. Throws `not-configured` when the server or token is missing. */
-  async function connection(): Promise<GleanConnection> {
-    const [settings, token] = await Promise.all([effective(), readToken()]);
-    if (!settings.baseUrl || !token) {
-      throw new GleanError('not-configured', 'Glean is not set up yet.');
-    }
-    return {
-      baseUrl: settings.baseUrl,
-      token,
-      ...(settings.actAs ? { actAs: settings.actAs } : {}),
-      ...(settings.authType === 'OAUTH' ? { authType: 'OAUTH' as const } : {}),
-    };
+  /** The connection for one request. Throws `not-configured` when the server or credential is missing. */
+  async function connection(): Promise<Connection> {
+    const settings = await effective();
+    if (settings.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
+    if (!settings.baseUrl) throw new GleanError('not-configured', 'Glean is not set up yet.');
+    const found = await credential(settings, true);
+    if (!found) throw new GleanError('not-configured', 'No API token or sign-in for this server.');
+    return { baseUrl: settings.baseUrl, ...found, identity: await identify(settings, found), ...(settings.actAs ? { actAs: settings.actAs } : {}) };
   }
 
-  return { view, save, removeToken, connection, sealStoredToken };
+  /** Whose credential requests would use now, without refreshing anything; null when there is none. */
+  async function whose(endedToo: boolean = false): Promise<JobBinding | null> {
+    const settings = await effective();
+    if (settings.policyInvalid || !settings.baseUrl) return null;
+    const found = await credential(settings, endedToo ? 'ended too' : false);
+    return found ? { server: settings.baseUrl, identity: await identify(settings, found) } : null;
+  }
+
+  /** What signing in needs from settings and policy: the server, and which way in. */
+  async function signInPlan(): Promise<{ server: string; policy: Policy }> {
+    const settings = await effective();
+    if (settings.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
+    if (!settings.baseUrl) throw new GleanError('not-configured', 'Glean is not set up yet.');
+    return { server: settings.baseUrl, policy: settings.policy };
+  }
+
+  /** The image cache size an administrator set, if any. */
+  async function managedCacheMegabytes(): Promise<number | undefined> {
+    return (await effective()).policy.cacheMegabytes;
+  }
+
+  return { view, save, saveServer, removeToken, connection, whose, signInPlan, sealStoredToken, managedCacheMegabytes };
 }
 
 export type Settings = ReturnType<typeof createSettings>;
 
-function cleanDefaults(defaults: ImageMetadata): ImageMetadata {
-  const type = defaults.type ?? '';
-  return {
-    type: isImageType(type) ? type : '',
-    id: (defaults.id ?? '').trim(),
-    ds: (defaults.ds ?? '').trim(),
-    cid: (defaults.cid ?? '').trim(),
-  };
+/** Who requests are made as: the credential's own identity, the act-as user and the auth type, in one non-secret name. */
+function identify(settings: StoredSettings, credential: Pick<Connection, 'identity' | 'authType'>): Promise<string> {
+  return shortDigest([credential.identity, settings.actAs, credential.authType ?? ''].join('\n'));
 }

@@ -17,6 +17,12 @@ export interface SealedToken {
   iv: string;
   /** Ciphertext and tag, base64. */
   sealed: string;
+  /**
+   * The Glean server the secret belongs to, also sealed in as AES-GCM additional data: a secret only
+   * unseals for the server it was given for, so no later change of server can carry it elsewhere.
+   * Absent on what versions before the binding stored (sealStoredToken binds those on update).
+   */
+  server?: string;
 }
 
 /** Where the key lives; in memory for unit tests. */
@@ -26,17 +32,25 @@ export interface KeyHolder {
 }
 
 export interface TokenSeal {
-  seal(token: string): Promise<SealedToken>;
-  /** The token from what storage holds: sealed, or text written by a version before sealing. '' when none, or when the key is gone. */
-  unseal(stored: unknown): Promise<string>;
+  /** Seals `secret` for `server`. */
+  seal(secret: string, server: string): Promise<SealedToken>;
+  /**
+   * The secret from what storage holds, for `server`: sealed, or text written by a version before
+   * sealing. '' when none, when it was sealed for another server, or when the key is gone.
+   */
+  unseal(stored: unknown, server: string): Promise<string>;
 }
 
 const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
 const fromBase64 = (text: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 
 export function isSealedToken(value: unknown): value is SealedToken {
-  return typeof value === 'object' && value !== null && typeof (value as SealedToken).iv === 'string' && typeof (value as SealedToken).sealed === 'string';
+  if (typeof value !== 'object' || value === null) return false;
+  const { iv, sealed, server } = value as SealedToken;
+  return typeof iv === 'string' && typeof sealed === 'string' && (server === undefined || typeof server === 'string');
 }
+
+const boundTo = (server: string): AesGcmParams['additionalData'] => new TextEncoder().encode(server);
 
 export function createTokenSeal(keys: KeyHolder): TokenSeal {
   let key: Promise<CryptoKey> | undefined;
@@ -57,17 +71,21 @@ export function createTokenSeal(keys: KeyHolder): TokenSeal {
   }
 
   return {
-    async seal(token) {
+    async seal(secret, server) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
-      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await sealingKey(), new TextEncoder().encode(token));
-      return { iv: toBase64(iv), sealed: toBase64(new Uint8Array(sealed)) };
+      const params: AesGcmParams = { name: 'AES-GCM', iv, additionalData: boundTo(server) };
+      const sealed = await crypto.subtle.encrypt(params, await sealingKey(), new TextEncoder().encode(secret));
+      return { iv: toBase64(iv), sealed: toBase64(new Uint8Array(sealed)), server };
     },
 
-    async unseal(stored) {
+    async unseal(stored, server) {
       if (typeof stored === 'string') return stored;
       if (!isSealedToken(stored)) return '';
+      // Sealed for another server: not even tried, and the person is asked for a new credential.
+      if (stored.server !== undefined && stored.server !== server) return '';
+      const params: AesGcmParams = { name: 'AES-GCM', iv: fromBase64(stored.iv), ...(stored.server !== undefined ? { additionalData: boundTo(server) } : {}) };
       try {
-        const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(stored.iv) }, await sealingKey(), fromBase64(stored.sealed));
+        const plain = await crypto.subtle.decrypt(params, await sealingKey(), fromBase64(stored.sealed));
         return new TextDecoder().decode(plain);
       } catch (error) {
         // The key was deleted with the extension's site data: the person enters the token again.

@@ -126,7 +126,8 @@ async function forgeUploadStart(payload: { jobId: string; metadata: Record<strin
         request.onupgradeneeded = () => request.result.createObjectStore('blobs');
         request.onerror = () => reject(request.error);
         request.onsuccess = () => {
-          const put = request.result.transaction('blobs', 'readwrite').objectStore('blobs').put(blob, payload.jobId);
+          // As src/shared/uploadStore.ts writeBlob stores it: dated, so the worker's sweep of orphaned bytes spares it.
+          const put = request.result.transaction('blobs', 'readwrite').objectStore('blobs').put({ blob, writtenAt: Date.now() }, payload.jobId);
           put.onsuccess = () => resolve();
           put.onerror = () => reject(put.error);
         };

@@ -188,7 +188,13 @@ interface VerdictRow {
 
 const VERDICTS: VerdictRow[] = [
   { name: 'reachable and accepted (404 for a random key)', role: 'status', says: ['Connected to HOST: Glean accepted the token.'], statuses: [404] },
-  { name: 'reachable and accepted (400)', fault: { status: 400 }, role: 'status', says: ['Connected to HOST: Glean accepted the token.'], statuses: [400] },
+  {
+    name: 'what a 400 said, and that a global token needs "Act as" (a global token without it gets a 400)',
+    fault: { status: 400, body: 'Required header missing: X-Glean-ActAs' },
+    role: 'alert',
+    says: ['HOST refused the test request (400): “Required header missing: X-Glean-ActAs”.', 'A global token also needs “Act as”: enter the email of the person to act as, then Save.'],
+    statuses: [400],
+  },
   {
     name: 'token rejected (a wrong token: 401)',
     token: 'not-the-sandbox-token-0000',

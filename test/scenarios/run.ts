@@ -1,7 +1,7 @@
 /**
  * Turns the scenario list into node:test tests for one browser. A scenario that needs something the
- * browser cannot do gets no test at all (not a skipped one): the file's output names it with the
- * reason, and the README's Firefox section lists it.
+ * browser cannot do shows as skipped, with the reason (node:test's `{ skip: reason }`), so the
+ * report lists it rather than losing it; the README's Firefox section lists it too.
  */
 import { after, before, describe, test } from 'node:test';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
@@ -40,9 +40,6 @@ export function plan(driver: BrowserDriver, scenarios: readonly Scenario[]): { r
 
 export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario[]): void {
   const { runs, cannot } = plan(driver, scenarios);
-  for (const { scenario, reasons } of cannot) {
-    console.info(`${driver.name} does not run "${scenario.name}": ${reasons.join('; ')}.`);
-  }
 
   describe(`scenarios in ${driver.name}`, () => {
     let sandbox: Sandbox;
@@ -67,6 +64,10 @@ export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario
           await browser.close();
         }
       });
+    }
+
+    for (const { scenario, reasons } of cannot) {
+      test(scenario.name, { skip: `${driver.name} cannot run it: ${reasons.join('; ')}` }, () => undefined);
     }
   });
 }

@@ -4,11 +4,10 @@
  */
 import { createStore } from 'idb-keyval';
 import browser from 'webextension-polyfill';
-import type { GleanConnection } from '../../glean/client.ts';
-import { GleanError } from '../../glean/gleanError.ts';
 import { CACHE_DATABASES, MAX_BUDGET_MB, MIN_BUDGET_MB } from '../../shared/cacheEntry.ts';
 import { t } from '../../shared/i18n.ts';
 import type { CacheStats } from '../../shared/messages.ts';
+import type { JobBinding } from '../../shared/uploadJob.ts';
 import { InvalidInput } from '../invalidInput.ts';
 import { partitionOf } from '../partition.ts';
 import { budgetBytes } from './cachePolicy.ts';
@@ -21,7 +20,7 @@ export const CACHE_SWEEP_ALARM = 'image-cache-sweep';
 /** Writes enforce the budget as they go; the sweep catches expiry and leftovers, so hourly is plenty. */
 const SWEEP_EVERY_MINUTES = 60;
 
-export function createCacheServices(connection: () => Promise<GleanConnection>) {
+export function createCacheServices(whose: () => Promise<JobBinding | null>) {
   const imageCache = createImageCache({
     entries: createStore(...CACHE_DATABASES.entries),
     blobs: createStore(...CACHE_DATABASES.blobs),
@@ -30,14 +29,10 @@ export function createCacheServices(connection: () => Promise<GleanConnection>) 
   });
   const keepImage = createKeepImage({ cache: imageCache, makeThumbnail });
 
-  /** The saved connection's partition; null while the extension is not set up. */
+  /** The current identity's partition; null while there is no credential. */
   async function currentPartition(): Promise<string | null> {
-    try {
-      return await partitionOf(await connection());
-    } catch (error) {
-      if (error instanceof GleanError && error.code === 'not-configured') return null;
-      throw error;
-    }
+    const who = await whose();
+    return who && partitionOf(who);
   }
 
   const followSettings = async (): Promise<void> => imageCache.usePartition(await currentPartition());

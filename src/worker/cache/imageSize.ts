@@ -22,10 +22,39 @@ function pngSize(view: DataView): ImageSize | null {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
+/** Bytes in a colour table whose size field (the low three bits of a packed byte) is `packed`. */
+const colourTableBytes = (packed: number): number => (packed & 0x80 ? 3 * 2 ** ((packed & 0x07) + 1) : 0);
+
+/**
+ * The larger of the logical screen and the first frame's bottom-right corner (GIF89a spec,
+ * https://www.w3.org/Graphics/GIF/spec-gif89a.txt sections 18 and 20). A frame may be far larger than
+ * the screen, and decoders differ on what they do then: some grow the image to hold the first frame
+ * rather than clip it (the policies are listed in
+ * https://github.com/google/wuffs/blob/main/test/data/artificial/gif-frame-out-of-bounds.gif.make-artificial.txt),
+ * so a 300 × 300 screen with a 23,000 × 23,000 frame counts as the frame. A header that ends before
+ * the first frame's descriptor has no size (unknown, never decoded).
+ */
 function gifSize(bytes: Uint8Array, view: DataView): ImageSize | null {
-  if (view.byteLength < 10 || !(ascii(bytes, 0, 'GIF87a') || ascii(bytes, 0, 'GIF89a'))) return null;
-  // The logical screen: browsers clip every frame to it.
-  return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  if (view.byteLength < 13 || !(ascii(bytes, 0, 'GIF87a') || ascii(bytes, 0, 'GIF89a'))) return null;
+  const screen = { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  let at = 13 + colourTableBytes(view.getUint8(10));
+  while (at < view.byteLength) {
+    const introducer = view.getUint8(at);
+    if (introducer === 0x2c) {
+      // Image descriptor: separator, left, top, width, height (little-endian 16-bit each), packed.
+      if (at + 10 > view.byteLength) return null;
+      const right = view.getUint16(at + 1, true) + view.getUint16(at + 5, true);
+      const bottom = view.getUint16(at + 3, true) + view.getUint16(at + 7, true);
+      return { width: Math.max(screen.width, right), height: Math.max(screen.height, bottom) };
+    }
+    // Anything but an extension (0x21, a label, then data sub-blocks ending in a zero-length one)
+    // before the first frame is a trailer or a broken file: nothing to decode.
+    if (introducer !== 0x21) return null;
+    at += 2;
+    while (at < view.byteLength && view.getUint8(at) !== 0) at += 1 + view.getUint8(at);
+    at += 1;
+  }
+  return null;
 }
 
 /** Start-of-frame markers: SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC). */

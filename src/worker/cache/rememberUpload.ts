@@ -2,19 +2,19 @@
  * After a successful upload, the cache files the image's thumbnail under the lookups that will find
  * it (its metadata and its key), replacing whatever an earlier image with the same metadata left.
  */
-import type { GleanConnection } from '../../glean/client.ts';
 import { queryKey } from '../../shared/cacheEntry.ts';
 import type { ImageMetadata } from '../../shared/imageMetadata.ts';
+import type { JobBinding } from '../../shared/uploadJob.ts';
 import { partitionOf } from '../partition.ts';
 import type { ImageCache } from './imageCache.ts';
 import type { KeepImage } from './keepImage.ts';
 
 export function createRememberUpload(cache: ImageCache, keepImage: KeepImage) {
   /** Never throws: the upload succeeded whether or not its thumbnail could be kept. */
-  return async function rememberUpload(conn: GleanConnection, metadata: ImageMetadata, key: string | undefined, blob: Blob): Promise<void> {
+  return async function rememberUpload(uploadedAs: JobBinding, metadata: ImageMetadata, key: string | undefined, blob: Blob): Promise<void> {
     const queries = [queryKey({ metadata }), ...(key ? [queryKey({ key })] : [])];
     try {
-      const partition = await partitionOf(conn);
+      const partition = await partitionOf(uploadedAs);
       await cache.usePartition(partition);
       await keepImage(partition, queries, { blob, contentType: blob.type, keepOriginal: false });
     } catch (error) {

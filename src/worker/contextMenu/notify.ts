@@ -30,6 +30,11 @@ export function notifyNotUploaded(message: string, { opensOptions = false } = {}
   return show((opensOptions ? OPENS_OPTIONS : JUST_SAYS) + crypto.randomUUID(), t('notifyNotUploadedTitle'), message);
 }
 
+/** The sign-in ended and a silent one did not bring it back; a click opens Options to sign in again. */
+export function notifySignInEnded(): Promise<void> {
+  return show(OPENS_OPTIONS + crypto.randomUUID(), t('notifySignInEndedTitle'), t('signInEnded'));
+}
+
 /** The queue's `finished` hook: says how a right-click upload ended. */
 export async function announceUploadEnded(job: UploadJob): Promise<void> {
   if (job.origin !== 'context-menu') return;

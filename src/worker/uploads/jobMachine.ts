@@ -1,13 +1,16 @@
 /**
  * The upload job's states and the only ways it moves between them:
- *   queued → uploading → uploaded | queued (retry later) | failed;  failed → queued (Retry).
+ *   queued → uploading → uploaded | queued (retry later) | failed;  failed → queued (Retry);
+ *   queued | uploading → waiting (no credential, or another one than it was started with);
+ *   waiting for sign-in → queued (a credential for its server and identity is back);
+ *   waiting for the identity → queued (Retry, with the credential of the time).
  * Pure: every transition takes the time and returns a new record.
  */
 import { toErrorData, type GleanError } from '../../glean/gleanError.ts';
 import { decideRetry, type RetryPolicy } from '../../glean/retryPolicy.ts';
 import type { ImageMetadata } from '../../shared/imageMetadata.ts';
 import type { ReplyError } from '../../shared/messages.ts';
-import { UPLOAD_JOB_VERSION, type UploadJob, type UploadResult } from '../../shared/uploadJob.ts';
+import { UPLOAD_JOB_VERSION, type JobBinding, type UploadJob, type UploadResult, type WaitReason } from '../../shared/uploadJob.ts';
 
 export interface NewJob {
   id: string;
@@ -33,9 +36,32 @@ export function createJob(input: NewJob, now: number): UploadJob {
   };
 }
 
-export function startAttempt(job: UploadJob, now: number): UploadJob {
-  return { ...job, state: 'uploading', attempts: job.attempts + 1, nextAttemptAt: null, updatedAt: now };
+/** An attempt with the credential of `who`, which the job is bound to from its first attempt on. */
+export function startAttempt(job: UploadJob, who: JobBinding, now: number): UploadJob {
+  return { ...job, boundTo: job.boundTo ?? who, state: 'uploading', attempts: job.attempts + 1, nextAttemptAt: null, updatedAt: now };
 }
+
+/** Why the job may not be sent with `who`'s credential now, if it may not (no credential, or another one). */
+export function whyNotNow(job: UploadJob, who: JobBinding | null): WaitReason | null {
+  if (who === null) return 'sign-in';
+  if (job.boundTo && (job.boundTo.server !== who.server || job.boundTo.identity !== who.identity)) return 'identity';
+  return null;
+}
+
+export function waitFor(job: UploadJob, reason: WaitReason, message: string, now: number): UploadJob {
+  return {
+    ...job,
+    state: 'waiting',
+    waitingFor: reason,
+    nextAttemptAt: null,
+    lastError: { code: reason === 'sign-in' ? 'sign-in-needed' : 'refused', message },
+    updatedAt: now,
+  };
+}
+
+/** A job waiting for sign-in whose credential is back: it goes on by itself. */
+export const canResume = (job: UploadJob, who: JobBinding | null): boolean =>
+  job.state === 'waiting' && job.waitingFor === 'sign-in' && whyNotNow(job, who) === null;
 
 export function succeed(job: UploadJob, result: UploadResult, now: number): UploadJob {
   return { ...job, state: 'uploaded', result, lastError: null, nextAttemptAt: null, updatedAt: now };
@@ -74,17 +100,21 @@ export function failNow(job: UploadJob, error: ReplyError, now: number): UploadJ
   return { ...job, state: 'failed', nextAttemptAt: null, lastError: error, updatedAt: now };
 }
 
-/** The person pressed Retry: a fresh run of attempts with a fresh budget. */
+/** The person pressed Retry: a fresh run of attempts with a fresh budget, with the credential they have now. */
 export function retryJob(job: UploadJob, now: number): UploadJob {
-  return { ...job, state: 'queued', attempts: 0, nextAttemptAt: now, startedAt: now, lastError: null, updatedAt: now };
+  const { boundTo: _previous, waitingFor: _reason, ...rest } = job;
+  return { ...rest, state: 'queued', attempts: 0, nextAttemptAt: now, startedAt: now, lastError: null, updatedAt: now };
 }
 
-/** An attempt the worker was stopped in the middle of did not finish: try it again now. */
+export const canRetry = (job: UploadJob): boolean => job.state === 'failed' || job.state === 'waiting';
+
+/** An attempt the worker was stopped in the middle of did not finish, or a waiting job may go on: try it now. */
 export function interrupted(job: UploadJob, now: number): UploadJob {
-  return { ...job, state: 'queued', nextAttemptAt: now, updatedAt: now };
+  const { waitingFor: _reason, ...rest } = job;
+  return { ...rest, state: 'queued', nextAttemptAt: now, updatedAt: now };
 }
 
-export const isUnfinished = (job: UploadJob): boolean => job.state === 'queued' || job.state === 'uploading';
+export const isUnfinished = (job: UploadJob): boolean => job.state === 'queued' || job.state === 'uploading' || job.state === 'waiting';
 
 /** Jobs to start now, oldest first, leaving room for at most `slots` uploads at once. */
 export function dueJobs(jobs: readonly UploadJob[], now: number, slots: number): UploadJob[] {

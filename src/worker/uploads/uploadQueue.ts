@@ -7,10 +7,12 @@
 import { asGleanError, type GleanError } from '../../glean/gleanError.ts';
 import { UPLOAD_RETRY } from '../../glean/retryPolicy.ts';
 import { t } from '../../shared/i18n.ts';
-import type { UploadJob, UploadResult } from '../../shared/uploadJob.ts';
+import type { JobBinding, UploadJob, UploadResult, WaitReason } from '../../shared/uploadJob.ts';
 import type { Clock } from '../clock.ts';
 import {
   attemptFailed,
+  canResume,
+  canRetry,
   createJob,
   dueJobs,
   failNow,
@@ -20,10 +22,15 @@ import {
   retryJob,
   startAttempt,
   succeed,
+  waitFor,
+  whyNotNow,
   type NewJob,
 } from './jobMachine.ts';
 
 export const MAX_CONCURRENT_UPLOADS = 2;
+
+/** Failures that mean "no credential to send with": the job waits for sign-in instead of failing. */
+const NEEDS_CREDENTIAL: ReadonlySet<string> = new Set(['sign-in-needed', 'not-configured']);
 
 /**
  * While uploads run, the queue also asks to be woken this long from now. Chrome may stop the worker
@@ -48,9 +55,13 @@ export interface JobStore {
 
 export interface UploadQueueDeps {
   store: JobStore;
-  /** One attempt: sends the job's bytes to Glean (the client, with the current connection). */
+  /** Whose credential requests would use now (server and identity), or null when there is none. */
+  who: () => Promise<JobBinding | null>;
+  /** One attempt: sends the job's bytes to Glean with the credential the job is bound to. */
   upload: (blob: Blob, job: UploadJob, signal: AbortSignal) => Promise<UploadResult>;
   describe: (error: GleanError, willRetry: boolean, retryInMs?: number) => string;
+  /** What a waiting job says in "Recent uploads". */
+  describeWait: (reason: WaitReason) => string;
   clock: Clock;
   /** Wake the queue at this time (ms since epoch), or never (null): timers and alarms live outside. */
   wakeAt: (at: number | null) => void;
@@ -81,7 +92,14 @@ export function createUploadQueue(deps: UploadQueueDeps) {
       // The list it was picked from may be stale: the job may have been removed since.
       const current = await store.readJob(queued.id);
       if (signal.aborted || current?.state !== 'queued') return;
-      const job = await save(startAttempt(current, clock.now()));
+      // Never sent with another credential, or to another server, than the one it was started with.
+      const who = await deps.who();
+      const reason = whyNotNow(current, who);
+      if (reason !== null || who === null) {
+        await save(waitFor(current, reason ?? 'sign-in', deps.describeWait(reason ?? 'sign-in'), clock.now()));
+        return;
+      }
+      const job = await save(startAttempt(current, who, clock.now()));
       const blob = await store.readBlob(job.id);
       if (signal.aborted) return;
       if (!blob) {
@@ -94,12 +112,16 @@ export function createUploadQueue(deps: UploadQueueDeps) {
         ended = succeed(job, await deps.upload(blob, job, signal), clock.now());
       } catch (error) {
         if (signal.aborted) return; // Removed while uploading: nothing left to record.
-        ended = attemptFailed(job, asGleanError(error), deps.describe, UPLOAD_RETRY, clock.now(), clock.random);
+        const failure = asGleanError(error);
+        // The sign-in ended (or the credential went) mid-run: the job waits for it rather than failing.
+        ended = NEEDS_CREDENTIAL.has(failure.code)
+          ? waitFor(job, 'sign-in', deps.describeWait('sign-in'), clock.now())
+          : attemptFailed(job, failure, deps.describe, UPLOAD_RETRY, clock.now(), clock.random);
       }
       if (!(await store.readJob(job.id)) || signal.aborted) return; // Removed meanwhile.
       await save(ended);
       if (ended.state === 'uploaded') await store.deleteBlob(ended.id);
-      if (ended.state !== 'queued') await deps.finished?.(ended, blob);
+      if (ended.state === 'uploaded' || ended.state === 'failed') await deps.finished?.(ended, blob);
     } finally {
       release();
     }
@@ -108,7 +130,8 @@ export function createUploadQueue(deps: UploadQueueDeps) {
   async function pumpOnce(): Promise<void> {
     const now = clock.now();
     let jobs = await store.listJobs();
-    for (const job of jobs.filter((j) => j.state === 'uploading' && !running.has(j.id))) {
+    const who = await deps.who();
+    for (const job of jobs.filter((j) => (j.state === 'uploading' && !running.has(j.id)) || canResume(j, who))) {
       await save(interrupted(job, now));
     }
     for (const job of jobsToPrune(jobs)) {
@@ -142,6 +165,12 @@ export function createUploadQueue(deps: UploadQueueDeps) {
   return {
     pump,
 
+    /** For settings handlers: a new credential lets uploads waiting for one go on. */
+    async afterCredentialChange<T>(answer: T): Promise<T> {
+      void pump();
+      return answer;
+    },
+
     async enqueue(input: NewJob): Promise<UploadJob> {
       const job = await save(createJob(input, clock.now()));
       void pump();
@@ -150,7 +179,7 @@ export function createUploadQueue(deps: UploadQueueDeps) {
 
     async retry(id: string): Promise<UploadJob | undefined> {
       const job = await store.readJob(id);
-      if (!job || job.state !== 'failed') return job;
+      if (!job || !canRetry(job)) return job;
       const queued = await save(retryJob(job, clock.now()));
       void pump();
       return queued;

@@ -33,9 +33,10 @@ test('PNG: the IHDR chunk', () => {
 });
 
 test('GIF: the logical screen', () => {
-  const gif = Buffer.from('GIF89a\x2c\x01\x02\x00\x80\x00\x00', 'latin1');
+  // Screen 300 × 2 with a two-colour global table, then a 1 × 1 frame.
+  const gif = Buffer.from('GIF89a\x2c\x01\x02\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b', 'latin1');
   assert.deepEqual(imageSize(gif), SIZE);
-  assert.deepEqual(imageSize(Buffer.from('GIF87a\x01\x00\x01\x00\x00\x00\x00', 'latin1')), { width: 1, height: 1 });
+  assert.deepEqual(imageSize(Buffer.from('GIF87a\x01\x00\x01\x00\x00\x00\x00\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00', 'latin1')), { width: 1, height: 1 });
 });
 
 test('JPEG: the frame header after APP segments, fill bytes allowed', () => {
@@ -70,4 +71,28 @@ test('other formats and cut-short headers have no size', () => {
     'WebP header only': decode(CHROMIUM.webpLossy).subarray(0, 20),
   };
   for (const [name, bytes] of Object.entries(cases)) assert.equal(imageSize(bytes), null, name);
+});
+
+/** A GIF89a header: screen, an optional global colour table, extensions, then the first frame's descriptor. */
+function gif(screen: [number, number], frame: [number, number, number, number], options: { colourTable?: boolean; comment?: string } = {}): Uint8Array {
+  const u16 = (value: number): number[] => [value & 0xff, value >> 8];
+  const table = options.colourTable ? [0xf7, 0, 0, ...new Array<number>(3 * 256).fill(0)] : [0x00, 0, 0];
+  const comment = options.comment === undefined ? [] : [0x21, 0xfe, options.comment.length, ...Buffer.from(options.comment, 'latin1'), 0x00];
+  const graphicControl = [0x21, 0xf9, 4, 0, 0, 0, 0, 0x00];
+  const [left, top, width, height] = frame;
+  return new Uint8Array([...Buffer.from('GIF89a', 'latin1'), ...u16(screen[0]), ...u16(screen[1]), ...table, ...comment, ...graphicControl, 0x2c, ...u16(left), ...u16(top), ...u16(width), ...u16(height), 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b]);
+}
+
+test('GIF: a first frame larger than the logical screen counts (a bomb behind a small screen)', () => {
+  assert.deepEqual(imageSize(gif([300, 300], [0, 0, 23_000, 23_000])), { width: 23_000, height: 23_000 });
+  // Behind a global colour table and a comment extension, and offset from the screen's corner.
+  assert.deepEqual(imageSize(gif([300, 300], [100, 50, 23_000, 20], { colourTable: true, comment: 'hello' })), { width: 23_100, height: 300 });
+  // A frame inside the screen leaves the screen's size.
+  assert.deepEqual(imageSize(gif([300, 2], [0, 0, 10, 2], { colourTable: true })), SIZE);
+});
+
+test('GIF: a header cut before the first frame has no size', () => {
+  const whole = gif([300, 300], [0, 0, 23_000, 23_000], { colourTable: true });
+  assert.equal(imageSize(whole.subarray(0, 13 + 768 + 4)), null);
+  assert.equal(imageSize(Buffer.from('GIF89a\x2c\x01\x02\x00\x80\x00\x00;', 'latin1')), null);
 });

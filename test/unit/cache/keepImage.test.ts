@@ -9,7 +9,8 @@ import { partitionOf } from '../../../src/worker/partition.ts';
 import { deferred, settle } from '../glean/fakes.ts';
 import { bytes, setup } from './fakes.ts';
 
-const CONN = { baseUrl: 'https://acme-prod-be.glean.com', token: 'secret-token' };
+/** Whose upload it was: the server and the non-secret identity (src/worker/settings.ts `whose`). */
+const UPLOADED_AS = { server: 'https://acme-prod-be.glean.com', identity: 'identity-1' };
 const METADATA = { type: 'UGC' as const, id: 'post-1' };
 
 function keeper(thumbnail: Thumbnail | Error) {
@@ -34,8 +35,8 @@ test('a looked-up image keeps its original and thumbnail, with the SHA-256 of it
 
 test('an upload is filed under its metadata and its key, as a thumbnail only', async () => {
   const { cache, rememberUpload } = keeper({ kind: 'thumbnail', blob: bytes(30, 'image/webp') });
-  await rememberUpload(CONN, METADATA, 'abc', bytes(5_000));
-  const partition = await partitionOf(CONN);
+  await rememberUpload(UPLOADED_AS, METADATA, 'abc', bytes(5_000));
+  const partition = await partitionOf(UPLOADED_AS);
   for (const query of [queryKey({ metadata: METADATA }), queryKey({ key: 'abc' })]) {
     const entry = await cache.use(partition, query);
     assert.equal(entry?.id, entryId(partition, query));
@@ -46,11 +47,11 @@ test('an upload is filed under its metadata and its key, as a thumbnail only', a
 
 test('an upload with the same metadata replaces the cached image', async () => {
   const { cache, keepImage, rememberUpload } = keeper({ kind: 'small' });
-  const partition = await partitionOf(CONN);
+  const partition = await partitionOf(UPLOADED_AS);
   await cache.usePartition(partition);
   const query = queryKey({ metadata: METADATA });
   await keepImage(partition, [query], { blob: new Blob(['before']), contentType: 'image/png', keepOriginal: true });
-  await rememberUpload(CONN, { ...METADATA, id: ' post-1 ' }, undefined, new Blob(['after'], { type: 'image/png' }));
+  await rememberUpload(UPLOADED_AS, { ...METADATA, id: ' post-1 ' }, undefined, new Blob(['after'], { type: 'image/png' }));
   const entry = await cache.use(partition, query);
   assert.equal(entry?.digest, createHash('sha256').update('after').digest('hex'));
   assert.deepEqual(entry?.original, { contentType: 'image/png', bytes: 5 }, 'a small image is its own thumbnail');
@@ -58,17 +59,17 @@ test('an upload with the same metadata replaces the cached image', async () => {
 
 test('an upload with no possible thumbnail removes what its metadata showed before', async () => {
   const { cache, keepImage, rememberUpload } = keeper({ kind: 'none' });
-  const partition = await partitionOf(CONN);
+  const partition = await partitionOf(UPLOADED_AS);
   await cache.usePartition(partition);
   const query = queryKey({ metadata: METADATA });
   await keepImage(partition, [query], { blob: new Blob(['before']), contentType: 'image/png', keepOriginal: true });
-  await rememberUpload(CONN, METADATA, 'abc', bytes(100));
+  await rememberUpload(UPLOADED_AS, METADATA, 'abc', bytes(100));
   assert.equal(await cache.use(partition, query), undefined);
 });
 
 test('rememberUpload never throws: the upload succeeded either way', async () => {
   const { cache, rememberUpload } = keeper(new Error('decoder crashed'));
-  await rememberUpload(CONN, METADATA, 'abc', bytes(100));
+  await rememberUpload(UPLOADED_AS, METADATA, 'abc', bytes(100));
   assert.deepEqual((await cache.stats()).entries, 0);
 });
 

@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createGleanClient, type GleanConnection } from '../../../src/glean/client.ts';
 import { GleanError, toErrorData, type GleanErrorCode } from '../../../src/glean/gleanError.ts';
+import { describeGleanError } from '../../../src/glean/userMessages.ts';
 import {
+  browserFetch,
   fakeFetch,
   hangUntilAborted,
   imageResponse,
   jsonResponse,
+  redirectTo,
   settle,
   textResponse,
   type Respond,
@@ -59,7 +62,7 @@ describe('getImage: the request', () => {
     assert.equal(request?.body, undefined);
     assert.equal(request?.credentials, 'omit');
     assert.equal(request?.cache, 'no-store');
-    assert.equal(request?.redirect, 'follow');
+    assert.equal(request?.redirect, 'manual');
   });
 
   it('sends type, id, ds and cid in that order and leaves out the empty ones', async () => {
@@ -317,5 +320,73 @@ describe('uploadImage', () => {
     const e = await rejection(client.uploadImage(conn, image, { type: 'USER' }));
     assert.equal(e.code, 'server-error');
     assert.equal(e.retryAfterMs, 900);
+  });
+});
+
+describe('redirects: nothing custom and no upload body crosses origins', () => {
+  const OTHER = 'https://evil-be.glean.com';
+  const withIdentity: GleanConnection = { ...conn, actAs: 'alex@example.com', authType: 'OAUTH' };
+  const clientOver = (fetch: typeof globalThis.fetch) => createGleanClient({ fetch, now: () => NOW, timeoutSignal: () => new AbortController().signal });
+  const sentTo = (requests: Array<{ url: string }>, origin: string) => requests.filter((r) => new URL(r.url).origin === origin);
+
+  it('a lookup redirected to another origin sends nothing there and says so (browser fetch)', async () => {
+    const { fetch, requests } = browserFetch({
+      [`${BASE}/rest/api/v1/images`]: () => redirectTo(`${OTHER}/steal`),
+      [`${OTHER}/steal`]: () => imageResponse(PNG),
+    });
+    const error = await rejection(clientOver(fetch).getImage(withIdentity, { key: 'k' }));
+    assert.deepEqual(sentTo(requests, OTHER), [], 'X-Glean-ActAs went to another origin');
+    assert.equal(error.code, 'redirected');
+    assert.equal(error.retryable, false);
+    assert.equal(describeGleanError(error, 'lookup'), 'Glean answered with a redirect to another address, which the extension does not follow, so that your token and identity are only ever sent to your Glean server. Check the Glean instance in Options.');
+  });
+
+  it('an upload answered with a 307 sends its bytes nowhere else and says so (browser fetch)', async () => {
+    const { fetch, requests } = browserFetch({
+      [`${BASE}/rest/api/v1/uploadimage`]: () => redirectTo(`${OTHER}/upload`, 307),
+      [`${OTHER}/upload`]: () => jsonResponse({ url: `${OTHER}/i?key=x` }),
+    });
+    const error = await rejection(clientOver(fetch).uploadImage(withIdentity, new Blob([PNG], { type: 'image/png' }), { type: 'UGC' }));
+    assert.deepEqual(sentTo(requests, OTHER), [], 'the image went to another origin');
+    assert.equal(requests.length, 1);
+    assert.equal(error.code, 'redirected');
+    assert.match(describeGleanError(error, 'upload'), /redirect.*Check the Glean instance in Options, then retry\./);
+  });
+
+  it('an upload follows no redirect, not even to its own origin', async () => {
+    const { fetch, requests } = fakeFetch(() => redirectTo(`${BASE}/rest/api/v1/uploadimage?again=1`, 308));
+    const error = await rejection(clientOver(fetch).uploadImage(conn, new Blob([PNG], { type: 'image/png' }), { type: 'UGC' }));
+    assert.equal(requests.length, 1);
+    assert.equal(error.code, 'redirected');
+    assert.equal(error.status, 308);
+    assert.match(error.message, /uploads are never redirected/);
+  });
+
+  it('a lookup follows a visible same-origin redirect with the same headers, and refuses a foreign one', async () => {
+    // A fetch that shows a manual redirect's Location (as Node's does).
+    const { fetch, requests } = fakeFetch((request) => {
+      const url = new URL(request.url);
+      if (url.pathname === '/rest/api/v1/images') return redirectTo('/rest/api/v2/images?key=k', 301);
+      if (url.pathname === '/rest/api/v2/images') return imageResponse(PNG);
+      return redirectTo(`${OTHER}/x`);
+    });
+    const image = await clientOver(fetch).getImage(withIdentity, { key: 'k' });
+    assert.equal(image.size, PNG.length);
+    assert.deepEqual(requests.map((r) => r.url), [`${BASE}/rest/api/v1/images?key=k`, `${BASE}/rest/api/v2/images?key=k`]);
+    assert.equal(requests[1]?.headers['x-glean-actas'], 'alex@example.com');
+    assert.ok(requests.every((r) => r.redirect === 'manual'));
+
+    const foreign = fakeFetch((request) => (new URL(request.url).origin === BASE ? redirectTo(`${OTHER}/x`) : imageResponse(PNG)));
+    const error = await rejection(clientOver(foreign.fetch).getImage(withIdentity, { key: 'k' }));
+    assert.equal(error.code, 'redirected');
+    assert.match(error.message, /redirected to https:\/\/evil-be\.glean\.com; only same-origin redirects are followed/);
+    assert.deepEqual(sentTo(foreign.requests, OTHER), []);
+  });
+
+  it('a lookup stops after five same-origin redirects', async () => {
+    const { fetch, requests } = fakeFetch((request) => redirectTo(`${request.url}x`));
+    const error = await rejection(clientOver(fetch).getImage(conn, { key: 'k' }));
+    assert.equal(error.code, 'redirected');
+    assert.equal(requests.length, 6);
   });
 });

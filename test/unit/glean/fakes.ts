@@ -103,3 +103,52 @@ export function deferred<T = void>(): Deferred<T> {
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Where a fake server answers: full URL (without query) → its answer. */
+export type Routes = Record<string, (request: RecordedRequest) => Response>;
+
+/**
+ * A fetch that handles redirects as browsers do (https://fetch.spec.whatwg.org/#http-redirect-fetch):
+ * 'follow' re-sends the request to the Location with the same headers (minus Authorization across
+ * origins) and, on 307/308, the same body; 'manual' answers an "opaqueredirect" (status 0, no
+ * headers, so no Location); 'error' rejects with a TypeError. Each hop is recorded.
+ */
+export function browserFetch(routes: Routes): { fetch: typeof fetch; requests: RecordedRequest[] } {
+  const { fetch: recordingFetch, requests } = fakeFetch((request) => {
+    const route = routes[request.url.split('?')[0] ?? ''];
+    return route ? route(request) : textResponse('no route', 404);
+  });
+  const fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    let url = new URL(String(input));
+    let current: RequestInit = init;
+    for (let hop = 0; hop <= 20; hop += 1) {
+      const response = await recordingFetch(url.href, current);
+      const location = response.headers.get('location');
+      if (![301, 302, 303, 307, 308].includes(response.status) || location === null) return response;
+      if (init.redirect === 'error') throw new TypeError('Failed to fetch');
+      if (init.redirect === 'manual') return opaqueRedirect();
+      const next = new URL(location, url);
+      const headers = new Headers(current.headers);
+      if (next.origin !== url.origin) headers.delete('authorization');
+      const keepsBody = response.status === 307 || response.status === 308;
+      current = { ...current, headers, ...(keepsBody ? {} : { method: 'GET', body: undefined }) };
+      url = next;
+    }
+    throw new TypeError('Failed to fetch: too many redirects');
+  };
+  return { fetch: fetch as typeof globalThis.fetch, requests };
+}
+
+/** What a browser's fetch answers for a redirect under `redirect: 'manual'`: type "opaqueredirect",
+ * status 0, no headers, no body (https://fetch.spec.whatwg.org/#concept-filtered-response-opaque-redirect). */
+export function opaqueRedirect(): Response {
+  const response = new Response(null, { status: 200 });
+  Object.defineProperty(response, 'type', { value: 'opaqueredirect' });
+  Object.defineProperty(response, 'status', { value: 0 });
+  Object.defineProperty(response, 'ok', { value: false });
+  return response;
+}
+
+export function redirectTo(location: string, status = 302): Response {
+  return new Response(null, { status, headers: { Location: location } });
+}

@@ -21,14 +21,28 @@ describe('parseInstance', () => {
     ['https://glean.example.com:8443', 'https://glean.example.com:8443'],
     ['https://glean.example.com:443/', 'https://glean.example.com'],
     ['glean.example.com:8443', 'https://glean.example.com:8443'],
-    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
-    ['http://127.0.0.1', 'http://127.0.0.1'],
-    ['http://localhost:3000/', 'http://localhost:3000'],
     ['localhost:3000', 'https://localhost:3000'],
   ];
   for (const [input, baseUrl] of good) {
     it(`accepts ${JSON.stringify(input)}`, () => assert.deepEqual(parseInstance(input), { ok: true, baseUrl }));
   }
+
+  const loopback: Array<[string, string]> = [
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['http://127.0.0.1', 'http://127.0.0.1'],
+    ['http://localhost:3000/', 'http://localhost:3000'],
+  ];
+  for (const [input, baseUrl] of loopback) {
+    it(`accepts ${JSON.stringify(input)} only where loopback http is allowed (dev builds)`, () => {
+      assert.deepEqual(parseInstance(input, { allowLoopbackHttp: true }), { ok: true, baseUrl });
+      assert.deepEqual(parseInstance(input, { allowLoopbackHttp: false }), { ok: false, problem: 'https-only' });
+    });
+  }
+
+  it('refuses plain http by default, where no build has said otherwise (the unbundled sources count as a store build)', () => {
+    assert.deepEqual(parseInstance('http://127.0.0.1:8787'), { ok: false, problem: 'https-only' });
+    assert.deepEqual(parseInstance('http://acme-prod-be.glean.com'), { ok: false, problem: 'https-only' });
+  });
 
   const bad: Array<[string, InstanceProblem]> = [
     ['', 'empty'],
@@ -56,7 +70,7 @@ describe('parseInstance', () => {
     ['https://exa mple.com', 'invalid'],
   ];
   for (const [input, problem] of bad) {
-    it(`refuses ${JSON.stringify(input)} (${problem})`, () => assert.deepEqual(parseInstance(input), { ok: false, problem }));
+    it(`refuses ${JSON.stringify(input)} (${problem})`, () => assert.deepEqual(parseInstance(input, { allowLoopbackHttp: true }), { ok: false, problem }));
   }
 });
 

@@ -15,8 +15,11 @@ const CODES: GleanErrorCode[] = [
   'aborted',
   'bad-response',
   'not-configured',
+  'sign-in-needed',
+  'policy-invalid',
   'no-access',
   'too-large',
+  'redirected',
   'http',
 ];
 const CONTEXTS: GleanActivity[] = ['lookup', 'upload', 'test'];
@@ -75,8 +78,19 @@ describe('describeGleanError', () => {
     assert.match(describeGleanError(status('bad-response', 200, { contentType: 'text/html' }), 'upload'), /could not be read \(text\/html\)/);
   });
 
-  it('not-configured', () => {
-    assert.equal(describeGleanError(new GleanError('not-configured', 'x'), 'test'), 'Set your Glean instance and API token in Options.');
+  it('not-configured offers both ways in', () => {
+    assert.equal(describeGleanError(new GleanError('not-configured', 'x'), 'test'), 'Sign in with Glean, or set an API token, in Options.');
+  });
+
+  it('an ended sign-in says to sign in again, and is never retried by itself', () => {
+    const ended = new GleanError('sign-in-needed', 'x');
+    assert.equal(ended.retryable, false);
+    assert.match(describeGleanError(ended, 'upload', { willRetry: true, retryInMs: 1_000 }), /^Your Glean sign-in has ended\. Sign in again/);
+    assert.doesNotMatch(describeGleanError(ended, 'lookup'), /Trying again|Try again/);
+  });
+
+  it('an invalid policy says nothing is sent and who can fix it', () => {
+    assert.match(describeGleanError(new GleanError('policy-invalid', 'x'), 'lookup'), /policy.*invalid.*nothing is sent.*administrator|Ask them/);
   });
 
   it('never promises a retry for a failure that will not pass', () => {

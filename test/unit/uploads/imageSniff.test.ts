@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_MAX_UPLOAD_BYTES, SNIFF_BYTES, checkImageFile, sniffImageType } from '../../../src/shared/imageSniff.ts';
+import { DEFAULT_MAX_UPLOAD_BYTES, SNIFF_BYTES, checkImageFile, savedImageType, sniffImageType } from '../../../src/shared/imageSniff.ts';
 
 /** Bytes from numbers and ASCII strings, in order. */
 function bytes(...parts: Array<number[] | string>): Uint8Array<ArrayBuffer> {
@@ -173,5 +173,32 @@ describe('checkImageFile', () => {
     const check = await checkImageFile(new Recording([PNG, new Uint8Array(4 * MB)]));
     assert.deepEqual(check, { ok: true, contentType: 'image/png' });
     assert.deepEqual(sliced, [[0, SNIFF_BYTES]]);
+  });
+});
+
+describe('savedImageType: the name "Save image" gives a file', () => {
+  it('comes from the bytes, never from the type the server claimed (image/hta would save an HTML application)', async () => {
+    // What the popup does: the first bytes of the looked-up Blob, whose type is the server's.
+    const answer = new Blob([PNG], { type: 'image/hta' });
+    assert.deepEqual(savedImageType(new Uint8Array(await answer.slice(0, SNIFF_BYTES).arrayBuffer())), { contentType: 'image/png', extension: 'png' });
+  });
+
+  it('is one of the allowlisted extensions for every format the sniffer knows', () => {
+    const cases: Array<[Uint8Array, string]> = [
+      [PNG, 'png'],
+      [bytes([0xff, 0xd8, 0xff, 0xe0]), 'jpg'],
+      [bytes('GIF89a', [1, 0, 1, 0]), 'gif'],
+      [bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8 '), 'webp'],
+      [bytes([0, 0, 0, 0x1c], 'ftypavif'), 'avif'],
+      [bytes([0, 0, 1, 0, 1, 0, 16, 16]), 'ico'],
+      [bytes('BM', padding(30)), 'bmp'],
+      [utf8(SVG), 'svg'],
+    ];
+    for (const [image, extension] of cases) assert.equal(savedImageType(image)?.extension, extension, extension);
+  });
+
+  it('is none for bytes that are no known image, whatever they are called', () => {
+    assert.equal(savedImageType(utf8('<html><script>alert(1)</script></html>')), null);
+    assert.equal(savedImageType(bytes('MZ', padding(60))), null);
   });
 });

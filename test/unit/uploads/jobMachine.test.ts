@@ -3,10 +3,12 @@ import { describe, it } from 'node:test';
 import { GleanError, type GleanErrorCode } from '../../../src/glean/gleanError.ts';
 import { UPLOAD_RETRY } from '../../../src/glean/retryPolicy.ts';
 import type { ReplyError } from '../../../src/shared/messages.ts';
-import { UPLOAD_JOB_VERSION, type JobState, type UploadJob } from '../../../src/shared/uploadJob.ts';
+import { UPLOAD_JOB_VERSION, stateWords, type JobBinding, type JobState, type UploadJob } from '../../../src/shared/uploadJob.ts';
 import {
   HISTORY_LIMIT,
   attemptFailed,
+  canResume,
+  canRetry,
   createJob,
   dueJobs,
   failNow,
@@ -17,6 +19,8 @@ import {
   retryJob,
   startAttempt,
   succeed,
+  waitFor,
+  whyNotNow,
   type NewJob,
 } from '../../../src/worker/uploads/jobMachine.ts';
 
@@ -66,6 +70,11 @@ function httpError(status: number, code: GleanErrorCode, retryAfterMs?: number):
 
 const zero = (): number => 0;
 
+/** Whose credential requests use: two people on one server, and the first on another server. */
+const A: JobBinding = { server: 'https://acme-prod-be.glean.com', identity: 'identity-a' };
+const B: JobBinding = { server: 'https://acme-prod-be.glean.com', identity: 'identity-b' };
+const A_ELSEWHERE: JobBinding = { server: 'https://other-be.glean.com', identity: 'identity-a' };
+
 describe('createJob', () => {
   it('is queued, due now, with no attempts, error or result yet', () => {
     const created = createJob(NEW_JOB, T0);
@@ -94,14 +103,88 @@ describe('createJob', () => {
 describe('startAttempt', () => {
   it('moves queued → uploading, counts the attempt and clears the wait', () => {
     const queued = job({ attempts: 2, nextAttemptAt: T0 + 5 });
-    const started = startAttempt(queued, T0 + 10);
+    const started = startAttempt(queued, A, T0 + 10);
     assert.equal(started.state, 'uploading');
+    assert.deepEqual(started.boundTo, A, 'bound to whose credential it is first sent with');
     assert.equal(started.attempts, 3);
     assert.equal(started.nextAttemptAt, null);
     assert.equal(started.updatedAt, T0 + 10);
     assert.equal(started.startedAt, T0, 'the retry budget keeps counting from the first attempt');
     assert.equal(started.createdAt, T0);
     assert.equal(queued.state, 'queued', 'the input is untouched');
+  });
+
+  it('keeps the binding of the first attempt on every later one', () => {
+    const again = startAttempt(job({ boundTo: A, attempts: 1 }), B, T0 + 10);
+    assert.deepEqual(again.boundTo, A);
+  });
+});
+
+describe('whyNotNow', () => {
+  it('a job is sent only with the credential it is bound to; an unbound one with any', () => {
+    assert.equal(whyNotNow(job(), A), null);
+    assert.equal(whyNotNow(job({ boundTo: A }), A), null);
+    assert.equal(whyNotNow(job({ boundTo: A }), { ...A }), null, 'compared by value');
+    assert.equal(whyNotNow(job({ boundTo: A }), B), 'identity');
+    assert.equal(whyNotNow(job({ boundTo: A }), A_ELSEWHERE), 'identity', 'the same identity on another server is another binding');
+  });
+
+  it('with no credential at all, any job waits for a sign-in', () => {
+    assert.equal(whyNotNow(job(), null), 'sign-in');
+    assert.equal(whyNotNow(job({ boundTo: A }), null), 'sign-in');
+  });
+});
+
+describe('waitFor, canResume, canRetry', () => {
+  it('a waiting job is unfinished, not due, and says why in its error and its state words', () => {
+    const waiting = waitFor(job({ state: 'uploading', boundTo: A, attempts: 1, nextAttemptAt: null }), 'sign-in', 'Waiting for you to sign in.', T0 + 5);
+    assert.equal(waiting.state, 'waiting');
+    assert.equal(waiting.waitingFor, 'sign-in');
+    assert.equal(waiting.nextAttemptAt, null);
+    assert.deepEqual(waiting.lastError, { code: 'sign-in-needed', message: 'Waiting for you to sign in.' });
+    assert.equal(waiting.updatedAt, T0 + 5);
+    assert.equal(isUnfinished(waiting), true);
+    assert.deepEqual(dueJobs([waiting], T0 + 1_000_000, 2), []);
+    assert.equal(nextWakeUp([waiting]), null, 'nothing to wake up for: a sign-in starts it');
+    assert.equal(stateWords(waiting), 'jobStateWaitingForSignIn');
+
+    const other = waitFor(job({ boundTo: A }), 'identity', 'Started as someone else.', T0 + 5);
+    assert.equal(other.lastError?.code, 'refused');
+    assert.equal(stateWords(other), 'jobStateWaitingForIdentity');
+  });
+
+  it('a job waiting for sign-in goes on by itself once its own credential is back, and only then', () => {
+    const waiting = waitFor(job({ boundTo: A }), 'sign-in', 'w', T0);
+    assert.equal(canResume(waiting, null), false);
+    assert.equal(canResume(waiting, B), false, 'someone else signing in does not send it');
+    assert.equal(canResume(waiting, A), true);
+    const unbound = waitFor(job(), 'sign-in', 'w', T0);
+    assert.equal(canResume(unbound, B), true, 'never sent: anyone’s credential will do');
+  });
+
+  it('a job waiting for its identity goes on only when the person presses Retry, which rebinds it', () => {
+    const waiting = waitFor(job({ boundTo: A }), 'identity', 'w', T0);
+    assert.equal(canResume(waiting, B), false);
+    assert.equal(canResume(waiting, A), false, 'only a sign-in wait resumes by itself');
+    assert.equal(canRetry(waiting), true);
+    const retried = retryJob(waiting, T0 + 1);
+    assert.equal(retried.state, 'queued');
+    assert.equal(retried.boundTo, undefined, 'Retry forgets the old binding');
+    assert.equal(retried.waitingFor, undefined);
+    assert.deepEqual(startAttempt(retried, B, T0 + 2).boundTo, B);
+  });
+
+  it('Retry is offered for failed and waiting jobs only', () => {
+    const offered = (['queued', 'uploading', 'uploaded', 'failed', 'waiting'] as const).filter((state) => canRetry(job({ state })));
+    assert.deepEqual(offered, ['failed', 'waiting']);
+  });
+
+  it('interrupted() puts a waiting job back in the queue, forgetting why it waited', () => {
+    const back = interrupted(waitFor(job({ boundTo: A }), 'sign-in', 'w', T0), T0 + 3);
+    assert.equal(back.state, 'queued');
+    assert.equal(back.waitingFor, undefined);
+    assert.equal(back.nextAttemptAt, T0 + 3);
+    assert.deepEqual(back.boundTo, A, 'it stays bound');
   });
 });
 
@@ -281,7 +364,7 @@ describe('retryJob', () => {
 
     // And the fresh run really has its attempts and budget back: the next failure is retried.
     const { describe: describeError } = recordingDescribe();
-    const attempt = startAttempt(retried, later + 1);
+    const attempt = startAttempt(retried, A, later + 1);
     const again = attemptFailed(attempt, httpError(503, 'server-error'), describeError, UPLOAD_RETRY, later + 2, zero);
     assert.equal(again.state, 'queued');
     assert.equal(again.nextAttemptAt, later + 2 + UPLOAD_RETRY.initialDelayMs);
@@ -307,6 +390,7 @@ describe('isUnfinished', () => {
     ['uploading', true],
     ['uploaded', false],
     ['failed', false],
+    ['waiting', true],
   ];
   for (const [state, unfinished] of cases) {
     it(`${state} → ${unfinished}`, () => assert.equal(isUnfinished(job({ state })), unfinished));

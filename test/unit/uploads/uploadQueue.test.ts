@@ -3,11 +3,14 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { GleanError } from '../../../src/glean/gleanError.ts';
 import { deferred, type Deferred } from '../glean/fakes.ts';
 import { UPLOAD_RETRY } from '../../../src/glean/retryPolicy.ts';
-import type { UploadJob, UploadResult } from '../../../src/shared/uploadJob.ts';
+import type { JobBinding, UploadJob, UploadResult } from '../../../src/shared/uploadJob.ts';
 import { createJob, type NewJob } from '../../../src/worker/uploads/jobMachine.ts';
 import { MAX_CONCURRENT_UPLOADS, RESCUE_AFTER_MS, createUploadQueue, type JobStore } from '../../../src/worker/uploads/uploadQueue.ts';
 
 const T0 = Date.parse('2025-03-01T12:00:00Z');
+/** Whose credential requests use (settings.ts `whose`): two people on one server. */
+const A: JobBinding = { server: 'https://acme-prod-be.glean.com', identity: 'identity-a' };
+const B: JobBinding = { server: 'https://acme-prod-be.glean.com', identity: 'identity-b' };
 /** Each test fails rather than hangs if an awaited event never comes. */
 const LIMIT = { timeout: 5_000 };
 
@@ -127,10 +130,15 @@ function setUp({ withJobs = [] as UploadJob[], withBlobs = [] as string[] } = {}
   /** Set by a test to keep `finished` busy until it resolves this. */
   let finishing: Deferred<void> | undefined;
 
+  /** Whose credential requests use now; a test changes it to sign someone else in, or out. */
+  let who: JobBinding | null = A;
+
   const queue = createUploadQueue({
     store,
+    who: async () => who,
     upload,
     describe: (error, willRetry, retryInMs) => `${error.code}/${error.status ?? '-'}/${willRetry ? `retry in ${retryInMs}` : 'final'}`,
+    describeWait: (reason) => `waiting for ${reason}`,
     clock,
     wakeAt: (at) => {
       wakeAts.push(at);
@@ -176,6 +184,10 @@ function setUp({ withJobs = [] as UploadJob[], withBlobs = [] as string[] } = {}
     },
     get changes() {
       return changes;
+    },
+    /** Signs someone in (or, with null, everyone out): what `who()` answers from now on. */
+    signInAs(next: JobBinding | null): void {
+      who = next;
     },
     /** Keeps the next calls of `finished` busy until the test resolves the answer. */
     holdFinished(): Deferred<void> {

@@ -22,7 +22,6 @@ const status = (code: number, retryAfterMs?: number): GleanError =>
 
 const ROWS: Array<{ error: GleanError; verdict: string; says: RegExp }> = [
   { error: status(404), verdict: 'ok', says: /^Connected to acme-prod-be\.glean\.com: Glean accepted the token\.$/ },
-  { error: status(400), verdict: 'ok', says: /accepted the token/ },
   { error: status(401), verdict: 'token-rejected', says: /rejected the API token \(401\)/ },
   { error: status(403), verdict: 'not-permitted', says: /permission or scope/ },
   { error: new GleanError('unreachable', 'failed'), verdict: 'unreachable', says: /^Could not reach acme-prod-be\.glean\.com\./ },
@@ -58,4 +57,22 @@ test('connection test: without settings, asks for them and sends nothing', async
     throw new GleanError('not-configured', 'not set');
   }, failingWith(status(500)));
   assert.equal(report.verdict, 'not-configured');
+});
+
+test('connection test: a 400 is no success: it quotes what Glean said and says a global token needs "Act as"', async () => {
+  const said = new GleanError('bad-request', 'HTTP 400', { status: 400, bodyExcerpt: 'Required header missing: X-Glean-ActAs' });
+  const report = await testConnection(async () => conn, failingWith(said));
+  assert.equal(report.verdict, 'unexpected');
+  assert.equal(report.status, 400);
+  assert.equal(
+    report.message,
+    'acme-prod-be.glean.com refused the test request (400): “Required header missing: X-Glean-ActAs”. A global token also needs “Act as”: enter the email of the person to act as, then Save.',
+  );
+
+  const withActAs = await testConnection(async () => ({ ...conn, actAs: 'alex@example.com' }), failingWith(status(400)));
+  assert.equal(withActAs.verdict, 'unexpected');
+  assert.equal(
+    withActAs.message,
+    'acme-prod-be.glean.com refused the test request (400) without saying why. Check that “Act as” is the email of a person in your Glean, then Save.',
+  );
 });

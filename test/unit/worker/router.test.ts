@@ -16,6 +16,8 @@ function setup() {
     'settings/save': answer('settings/save'),
     'settings/removeToken': answer('settings/removeToken'),
     'connection/test': answer('connection/test'),
+    'signIn/start': answer('signIn/start'),
+    'signIn/signOut': answer('signIn/signOut'),
     'image/lookUp': async () => {
       throw new Error('boom with secret');
     },
