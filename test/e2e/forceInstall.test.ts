@@ -10,13 +10,13 @@
  * https://acme-be.glean.com through an HTTPS front on loopback (test/harness/httpsFront.ts).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
-import { CHROMIUM, root } from '../harness/chromium.ts';
+import { CHROMIUM } from '../harness/chromium.ts';
 import { eventually } from '../harness/eventually.ts';
 import { startHttpsFront, type HttpsFront } from '../harness/httpsFront.ts';
 import { packageKit, writeThrowawayKey } from '../harness/kit.ts';
@@ -28,20 +28,15 @@ import { lookUpForm } from '../harness/popup.ts';
 const INSTANCE = 'acme';
 const INSTANCE_HOST = 'acme-be.glean.com';
 
-/** The extension's own policy: the server and right-click defaults, as docs/ADMIN.md's example. */
-const MANAGED: Record<string, unknown> = {
+/** The extension's own policy: the server, right-click defaults and cache size, as docs/ADMIN.md's example. */
+const MANAGED = {
   server: INSTANCE,
   defaultType: 'FEEDBACK',
   defaultId: 'rollout',
   defaultDatasource: 'confluence',
   defaultContentId: 'rollout-1',
+  cacheMegabytes: 64,
 };
-
-/** Chrome hands the extension only the policy keys its managed_schema declares, and drops the rest. */
-async function declaredPolicy(): Promise<Record<string, unknown>> {
-  const schema = JSON.parse(await readFile(join(root, 'public', 'managed_schema.json'), 'utf8')) as { properties: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(MANAGED).filter(([key]) => key in schema.properties));
-}
 
 /**
  * A browser as a company's would start: no --load-extension, and without Playwright's defaults that
@@ -92,20 +87,28 @@ async function installed(context: BrowserContext, id: string): Promise<Installed
   }
 }
 
-/** Waits until the extension's storage.managed holds the preset: it arrives a moment after the install. */
-async function waitForPreset(page: Page, keys: string[]): Promise<Record<string, unknown>> {
+/**
+ * The extension's storage.managed once it holds every key of the preset (it arrives a moment after the
+ * install), or what it holds after 20 s.
+ */
+async function presetArrived(page: Page): Promise<Record<string, unknown>> {
   return page.evaluate(
     (keys) =>
       // No named helpers in here: tsx would wrap them in a __name() the page does not have.
       new Promise<Record<string, unknown>>((resolve) => {
+        setTimeout(() => void chrome.storage.managed.get(null).then(resolve), 20_000);
         chrome.storage.onChanged.addListener((_changes, area) => {
           if (area === 'managed') void chrome.storage.managed.get(null).then((items) => keys.every((key) => key in items) && resolve(items));
         });
         void chrome.storage.managed.get(null).then((items) => keys.every((key) => key in items) && resolve(items));
       }),
-    keys,
+    Object.keys(MANAGED),
   );
 }
+
+/** The text of an element's description (`aria-describedby`). */
+const description = (field: Locator): Promise<string> =>
+  field.evaluate((element) => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent ?? '');
 
 test('kit: force-installed by policy from a self-hosted server, preset and locked, looks up, then updates to a higher version', async () => {
   // Chromium reads policies only from a root-owned folder; CI runs as root, as .ci/run requires.
@@ -142,25 +145,38 @@ test('kit: force-installed by policy from a self-hosted server, preset and locke
 
     const profileDir = join(work, 'profile');
     context = await launch(profileDir, front);
-    const hosts = await eventually('a force-installed extension worker', async () => {
-      const found = await extensionWorkerHosts(context!);
-      return found.length > 0 ? found : undefined;
-    }, 20_000);
-    assert.deepEqual(hosts, [first.id], 'the browser gave the extension the ID the kit printed');
+    // Another session's policy may force-install its own extension into this browser too, so the
+    // kit's is looked for among them: the browser installs a CRX only under the ID its key gives.
+    await eventually(`the extension worker of ${first.id}`, async () => ((await extensionWorkerHosts(context!)).includes(first.id) ? true : undefined), 20_000);
+    // The ID the kit printed is the one the browser gave it, installed by policy and not removable.
     assert.deepEqual(await installed(context, first.id), { id: first.id, version: '1.0.0', installType: 'admin', mayDisable: false });
     assert.ok(kitServer.requests.includes('/glean-images-1.0.0.crx'), 'the CRX came from the update server');
 
-    // Options: the preset instance, read-only; the person adds only their token.
+    // Options: the preset, locked; the person adds only their token. The page does not yet follow a
+    // policy that arrives while it is open (issue 16 asks it to), so it is reloaded once the preset is in.
     const options = await context.newPage();
     await options.goto(`chrome-extension://${first.id}/options.html`);
-    const expected = await declaredPolicy();
-    assert.ok('server' in expected);
-    assert.deepEqual(await waitForPreset(options, Object.keys(expected)), expected, 'the preset reaches storage.managed');
+    assert.deepEqual(await presetArrived(options), MANAGED, 'storage.managed holds the whole preset: every key is in managed_schema.json');
     await options.reload();
     await optionsReady(options);
-    const instance = connectionForm(options).getByRole('textbox', { name: 'Glean instance' });
-    assert.equal(await instance.inputValue(), INSTANCE);
+    const instance = connectionForm(options).getByRole('textbox', { name: 'Glean instance', exact: true });
+    await eventually('the preset instance in Options', async () => ((await instance.inputValue()) === INSTANCE ? true : undefined));
     assert.equal(await instance.getAttribute('readonly'), '');
+    assert.match(await description(instance), /Set by your administrator/);
+    const defaults = options.getByRole('group', { name: 'Right-click uploads' });
+    const type = defaults.getByRole('combobox', { name: 'Type' });
+    await eventually('the preset right-click defaults', async () => ((await type.inputValue()) === MANAGED.defaultType ? true : undefined));
+    assert.deepEqual(
+      {
+        id: await defaults.getByRole('textbox', { name: 'ID', exact: true }).inputValue(),
+        datasource: await defaults.getByRole('textbox', { name: 'Datasource' }).inputValue(),
+        contentId: await defaults.getByRole('textbox', { name: 'Content ID' }).inputValue(),
+        locked: await type.isDisabled(),
+      },
+      { id: MANAGED.defaultId, datasource: MANAGED.defaultDatasource, contentId: MANAGED.defaultContentId, locked: true },
+    );
+    const cacheSize = options.getByRole('spinbutton', { name: 'Cache size (MB)' });
+    await eventually('the preset cache size', async () => ((await cacheSize.inputValue()) === String(MANAGED.cacheMegabytes) ? true : undefined));
     await connectionForm(options).getByLabel('API token').fill(sandbox.token);
     await connectionForm(options).getByRole('button', { name: 'Save' }).click();
     await connectionForm(options).getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
