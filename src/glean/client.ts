@@ -1,5 +1,5 @@
 /**
- * The two Glean images operations (API-NOTES "The two operations"), one HTTP attempt per call.
+ * The two Glean images operations (sandbox/glean-images-openapi.yaml), one HTTP attempt per call.
  * Retrying is the caller's job (retryPolicy.ts `retrying`), since a lookup and an upload job retry
  * very differently. Only fetch, Headers, Blob, AbortSignal and URL are used: it runs unchanged in
  * the service worker, a page and Node.
@@ -24,7 +24,7 @@ export interface GleanTimeouts {
   uploadMsPerMB: number;
 }
 
-/** The SDKs set no timeout at all (API-NOTES), so a connection that hangs would hang the popup or an
+/** The official SDKs set no timeout at all (https://github.com/gleanwork/api-client-typescript#timeouts), so a connection that hangs would hang the popup or an
  * upload job forever. */
 export const DEFAULT_TIMEOUTS: GleanTimeouts = {
   // Generous for one image; beyond it a person would rather see an error and try again.
@@ -77,7 +77,7 @@ const ERROR_BODY_BYTES = 2_048;
 const UPLOAD_ANSWER_BYTES = 64 * 1_024;
 const BYTES_PER_MB = 1_048_576;
 
-/** API-NOTES: `key` alone, or any of type/id/ds/cid; empty parameters are omitted. */
+/** `key` alone, or any of type/id/ds/cid (sandbox/glean-images-openapi.yaml); empty parameters are omitted. */
 function queryParams(query: ImageQuery): Array<[string, string]> {
   if ('key' in query) return query.key === '' ? [] : [['key', query.key]];
   return metadataParams(query.metadata);
@@ -294,7 +294,7 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
 
     async uploadImage(conn, image, metadata, opts = {}) {
       const url = endpoint(conn, UPLOAD_PATH, metadataParams(metadata));
-      // API-NOTES: Content-Type is the file's real type, and Glean deduces the stored extension
+      // Content-Type is the file's real type (sandbox/glean-images-openapi.yaml: `image/*`), and Glean deduces the stored extension
       // from it, so a file without an image type is refused here instead of stored wrongly.
       if (!/^image\/[^\s;]+$/i.test(image.type)) {
         throw new GleanError('bad-request', `Refused to upload ${typeName(image.type)}: not an image.`, {
@@ -306,7 +306,7 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
       const request: Outgoing = {
         what: `POST ${UPLOAD_PATH}`,
         url,
-        // The raw bytes, never multipart or base64 (API-NOTES).
+        // The raw bytes, never multipart or base64 (the contract's `image/*` binary body).
         init: { method: 'POST', headers, body: image },
         token: conn.token,
         timeoutMs: Math.ceil(timeouts.uploadBaseMs + (timeouts.uploadMsPerMB * image.size) / BYTES_PER_MB),

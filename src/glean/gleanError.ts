@@ -1,7 +1,8 @@
 /**
- * The one error type for everything that can go wrong between the extension and Glean, and its
+ * The one error type for Glean's answers and the ways of not getting one (network, timeout), and its
  * plain-JSON form for extension messages (an Error instance does not survive structured cloning
- * with its fields intact).
+ * with its fields intact). The extension's own refusals are other types (src/worker/invalidInput.ts,
+ * src/worker/signIn/signInError.ts); anything else is a bug (src/worker/describeError.ts).
  */
 
 export type GleanErrorCode =
@@ -48,8 +49,6 @@ const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503
 /** Failures without a status worth another try: the network may come back, a slow server may answer. */
 const RETRYABLE_CODES: ReadonlySet<GleanErrorCode> = new Set(['unreachable', 'timeout']);
 
-/** Lives here rather than in retryPolicy.ts so that `retryable` is recomputed identically when an
- * error is rebuilt from an extension message (fromErrorData). */
 function isRetryableFailure(code: GleanErrorCode, status: number | undefined): boolean {
   return status === undefined ? RETRYABLE_CODES.has(code) : RETRYABLE_STATUSES.has(status);
 }
@@ -75,7 +74,7 @@ export class GleanError extends Error {
 }
 
 /** The code for a non-2xx answer. The spec lists only 400/401/429 for the images operations, but
- * API-NOTES asks us to be liberal: anything else still gets a code the UI can explain. */
+ * the operations are Preview and undocumented beyond it, so be liberal: anything else still gets a code the UI can explain. */
 export function codeForStatus(status: number): GleanErrorCode {
   switch (status) {
     case 400:
@@ -119,40 +118,6 @@ export function redact(text: string, secrets: readonly string[]): string {
   return result;
 }
 
-/** An error as it travels in extension messages: plain JSON, no Error instance. */
-export interface ErrorData {
-  code: GleanErrorCode;
-  message: string;
-  status?: number;
-  retryAfterMs?: number;
-  /** Kept so the receiving side can still say "answered with text/html instead of an image". */
-  contentType?: string;
-}
-
-const CODES: ReadonlySet<string> = new Set<GleanErrorCode>([
-  'unauthorized',
-  'forbidden',
-  'not-found',
-  'bad-request',
-  'rate-limited',
-  'server-error',
-  'unreachable',
-  'timeout',
-  'aborted',
-  'bad-response',
-  'not-configured',
-  'sign-in-needed',
-  'policy-invalid',
-  'no-access',
-  'too-large',
-  'redirected',
-  'http',
-]);
-
-function isGleanErrorCode(value: unknown): value is GleanErrorCode {
-  return typeof value === 'string' && CODES.has(value);
-}
-
 /** Turns anything caught into a GleanError: a GleanError as is, a DOM abort or timeout by name,
  * anything else as 'http' with its message, so the UI always has a code to explain. */
 export function asGleanError(e: unknown): GleanError {
@@ -165,6 +130,16 @@ export function asGleanError(e: unknown): GleanError {
   return new GleanError('http', message, { cause: e });
 }
 
+/** An error as it travels in extension messages and job records: plain JSON, no Error instance. */
+export interface ErrorData {
+  code: GleanErrorCode;
+  message: string;
+  status?: number;
+  retryAfterMs?: number;
+  /** Kept so the receiving side can still say "answered with text/html instead of an image". */
+  contentType?: string;
+}
+
 /** `secrets` (the API token) are replaced by `[redacted]` in every string field: messages end up in
  * logs, notifications and bug reports. */
 export function toErrorData(e: unknown, secrets: readonly string[] = []): ErrorData {
@@ -174,22 +149,4 @@ export function toErrorData(e: unknown, secrets: readonly string[] = []): ErrorD
   if (error.retryAfterMs !== undefined) data.retryAfterMs = error.retryAfterMs;
   if (error.contentType !== undefined) data.contentType = redact(error.contentType, secrets);
   return data;
-}
-
-export function fromErrorData(d: ErrorData): GleanError {
-  const { status, retryAfterMs, contentType } = d;
-  return new GleanError(d.code, d.message, { status, retryAfterMs, contentType });
-}
-
-/** For the receiving end of a message, which gets `unknown`. */
-export function isErrorData(value: unknown): value is ErrorData {
-  if (typeof value !== 'object' || value === null) return false;
-  const d = value as Record<string, unknown>;
-  return (
-    isGleanErrorCode(d.code) &&
-    typeof d.message === 'string' &&
-    (d.status === undefined || typeof d.status === 'number') &&
-    (d.retryAfterMs === undefined || typeof d.retryAfterMs === 'number') &&
-    (d.contentType === undefined || typeof d.contentType === 'string')
-  );
 }

@@ -35,7 +35,7 @@ const CREDENTIALS_FIRST = /^[^/?#]*@/;
  * only in dev builds: a store build talks to no server without TLS, whatever its name. */
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost']);
 
-/** `acme-prod` → https://acme-prod-be.glean.com (API-NOTES "Base URL"); a URL is taken as typed,
+/** `acme-prod` → https://acme-prod-be.glean.com (the `servers` of sandbox/glean-images-openapi.yaml); a URL is taken as typed,
  * with https:// added when the scheme is missing and trailing slashes stripped, as the SDKs do. */
 export function parseInstance(input: string, { allowLoopbackHttp = IS_DEV_BUILD }: ParseInstanceOptions = {}): ParsedInstance {
   const text = input.trim();

@@ -2,7 +2,7 @@
  * When and how long to wait before asking Glean again. Pure: the clock, the sleep and the dice are
  * passed in, so the whole policy runs in tests without real time passing.
  *
- * The floor to beat is the official SDKs (see API-NOTES "Retries"): retries off by default; when on,
+ * The floor to beat is the official SDKs (https://github.com/gleanwork/api-client-typescript, "Retries"): retries off by default; when on,
  * 429/500/502/503/504, 500 ms initial ×1.5, 60 s max interval, 1 h max elapsed, up to 1 s jitter,
  * and (TypeScript SDK only) Retry-After honoured but cut down to the max interval.
  */

@@ -86,7 +86,7 @@ export const signIn = createSignInService({
     now: Date.now,
   },
   changed: () => {
-    void uploads.pump();
+    void uploads.resumeWaiting();
     void cache.followSettings();
     void showBadge();
   },

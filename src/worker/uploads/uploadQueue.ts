@@ -4,7 +4,7 @@
  * Everything it knows is in the job store; its in-memory map only says which uploads this worker
  * instance is running right now, which is exactly what a restarted worker must not believe.
  */
-import { asGleanError, type GleanError } from '../../glean/gleanError.ts';
+import { asGleanError, GleanError } from '../../glean/gleanError.ts';
 import { UPLOAD_RETRY } from '../../glean/retryPolicy.ts';
 import { t } from '../../shared/i18n.ts';
 import type { JobBinding, UploadJob, UploadResult, WaitReason } from '../../shared/uploadJob.ts';
@@ -28,6 +28,9 @@ import {
 } from './jobMachine.ts';
 
 export const MAX_CONCURRENT_UPLOADS = 2;
+
+/** Anything but Glean's answers, the network's failures (GleanError) and aborts and timeouts (DOMException). */
+const isBug = (error: unknown): boolean => !(error instanceof GleanError) && !(error instanceof DOMException && (error.name === 'AbortError' || error.name === 'TimeoutError'));
 
 /** Failures that mean "no credential to send with": the job waits for sign-in instead of failing. */
 const NEEDS_CREDENTIAL: ReadonlySet<string> = new Set(['sign-in-needed', 'not-configured']);
@@ -112,6 +115,14 @@ export function createUploadQueue(deps: UploadQueueDeps) {
         ended = succeed(job, await deps.upload(blob, job, signal), clock.now());
       } catch (error) {
         if (signal.aborted) return; // Removed while uploading: nothing left to record.
+        if (isBug(error)) {
+          // Not Glean's answer nor the network's: a bug of ours. Logged, and shown as one, with Retry.
+          console.error('Glean Images: an upload attempt failed unexpectedly', error instanceof Error ? error.name : typeof error);
+          ended = failNow(job, { code: 'unexpected', message: t('errorUnexpected') }, clock.now());
+          await save(ended);
+          await deps.finished?.(ended, blob);
+          return;
+        }
         const failure = asGleanError(error);
         // The sign-in ended (or the credential went) mid-run: the job waits for it rather than failing.
         ended = NEEDS_CREDENTIAL.has(failure.code)
@@ -130,8 +141,7 @@ export function createUploadQueue(deps: UploadQueueDeps) {
   async function pumpOnce(): Promise<void> {
     const now = clock.now();
     let jobs = await store.listJobs();
-    const who = await deps.who();
-    for (const job of jobs.filter((j) => (j.state === 'uploading' && !running.has(j.id)) || canResume(j, who))) {
+    for (const job of jobs.filter((j) => j.state === 'uploading' && !running.has(j.id))) {
       await save(interrupted(job, now));
     }
     for (const job of jobsToPrune(jobs)) {
@@ -162,12 +172,24 @@ export function createUploadQueue(deps: UploadQueueDeps) {
     return pumping;
   }
 
+  /**
+   * A credential was saved or a sign-in made: uploads waiting for one go on. Only then, not on every
+   * pump: a job whose attempt found no credential although `who` names one would otherwise be sent
+   * again at once, in a loop.
+   */
+  async function resumeWaiting(): Promise<void> {
+    const [jobs, who] = await Promise.all([store.listJobs(), deps.who()]);
+    for (const job of jobs.filter((j) => canResume(j, who))) await save(interrupted(job, clock.now()));
+    await pump();
+  }
+
   return {
     pump,
+    resumeWaiting,
 
-    /** For settings handlers: a new credential lets uploads waiting for one go on. */
+    /** For settings handlers: resumeWaiting, then the handler's answer. */
     async afterCredentialChange<T>(answer: T): Promise<T> {
-      void pump();
+      void resumeWaiting();
       return answer;
     },
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GleanError, fromErrorData, toErrorData, type GleanErrorCode } from '../../../src/glean/gleanError.ts';
+import { GleanError, type GleanErrorCode } from '../../../src/glean/gleanError.ts';
 import { describeGleanError, type GleanActivity } from '../../../src/glean/userMessages.ts';
 
 const CODES: GleanErrorCode[] = [
@@ -95,11 +95,6 @@ describe('describeGleanError', () => {
 
   it('never promises a retry for a failure that will not pass', () => {
     assert.doesNotMatch(describeGleanError(status('unauthorized', 401), 'upload', { willRetry: true, retryInMs: 1_000 }), /again/i);
-  });
-
-  it('says the same after the error crossed an extension message', () => {
-    const e = status('bad-response', 200, { contentType: 'text/html' });
-    assert.equal(describeGleanError(fromErrorData(toErrorData(e)), 'lookup'), describeGleanError(e, 'lookup'));
   });
 
   it('has a complete message for every code in every context', () => {
