@@ -20,7 +20,9 @@ export async function discoverGlean(server: string, http: OAuthHttp): Promise<oa
     const response = await request(() => oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...requestOptions(http) }), server);
     if (!response.ok) continue;
     const named = await response.clone().json().then((json: unknown) => issuerOf(json), () => undefined);
-    if (named === undefined || named.origin !== origin) {
+    // Not metadata at all (a sign-in page, JSON without an issuer): try the next form.
+    if (named === undefined) continue;
+    if (named.origin !== origin) {
       throw new SignInError('no-authorization-server', t('signInForeignIssuer', new URL(server).host));
     }
     return process(() => oauth.processDiscoveryResponse(named, response), server);

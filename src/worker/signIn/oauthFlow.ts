@@ -51,15 +51,25 @@ export interface FlowDeps {
 export async function signIn(plan: SignInPlan, deps: FlowDeps, { interactive }: { interactive: boolean }): Promise<Grant> {
   const as =
     plan.method === 'glean' ? await discoverGlean(plan.server, deps.http) : await discoverIdentityProvider(plan.idpIssuer ?? '', deps.http);
+  const host = new URL(as.issuer).host;
   try {
     return await authorize(plan, as, plan.clientId ?? (await deps.clients.clientFor(as, deps.redirectUrl)), deps, interactive);
   } catch (error) {
-    // A registered client the server has forgotten: register again, once. A policy's client is the admin's to fix.
-    if (plan.clientId !== undefined || !(error instanceof oauth.ResponseBodyError && error.error === 'invalid_client')) throw error;
-    await deps.clients.forget(as, deps.redirectUrl);
-    return authorize(plan, as, await deps.clients.clientFor(as, deps.redirectUrl), deps, interactive);
+    if (!isInvalidClient(error)) throw error;
+    // A policy's client the server does not know is the administrator's to fix.
+    if (plan.clientId !== undefined) throw new SignInError('failed', t('signInPolicyClientRefused', host), { cause: error });
+  }
+  // A registered client the server has forgotten: register again, once.
+  await deps.clients.forget(as, deps.redirectUrl);
+  try {
+    return await authorize(plan, as, await deps.clients.clientFor(as, deps.redirectUrl), deps, interactive);
+  } catch (error) {
+    if (isInvalidClient(error)) throw new SignInError('failed', t('signInFailed', host), { cause: error });
+    throw error;
   }
 }
+
+const isInvalidClient = (error: unknown): boolean => error instanceof oauth.ResponseBodyError && error.error === 'invalid_client';
 
 async function authorize(plan: SignInPlan, as: oauth.AuthorizationServer, clientId: string, deps: FlowDeps, interactive: boolean): Promise<Grant> {
   const host = new URL(as.issuer).host;
@@ -130,6 +140,8 @@ export async function refresh(grant: Grant, deps: Pick<FlowDeps, 'http' | 'now'>
     const tokens = await oauth.processRefreshTokenResponse(as, client, response);
     return { ...grant, ...fromTokens(tokens, grant.refreshToken, started) };
   } catch (error) {
+    // A 401 with a WWW-Authenticate challenge instead of a JSON error: the client or grant is refused all the same.
+    if (error instanceof oauth.WWWAuthenticateChallengeError && error.status === 401) throw signInNeeded(error);
     if (error instanceof oauth.ResponseBodyError) {
       if (ENDED.has(error.error)) throw signInNeeded(error);
       throw new GleanError(error.status >= 500 ? 'server-error' : 'http', `POST ${new URL(grant.tokenEndpoint).pathname} answered ${error.error}`, { status: error.status });

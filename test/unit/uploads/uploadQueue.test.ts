@@ -724,7 +724,7 @@ describe('uploadQueue', () => {
       assert.equal(h.store.state('job-a'), 'uploaded');
     });
 
-    it('a job started with no credential waits for a sign-in, and goes on by itself at the next pump once there is one', LIMIT, async () => {
+    it('a job started with no credential waits for a sign-in, and goes on by itself once there is one', LIMIT, async () => {
       const h = setUp();
       h.signInAs(null);
       await h.enqueue('job-s');
@@ -739,7 +739,11 @@ describe('uploadQueue', () => {
       assert.equal(h.uploads.length, 0, 'still nobody to send it as');
 
       h.signInAs(A);
+      // Woken for another reason (an alarm, a new job), the queue does not look for a credential...
       await h.queue.pump();
+      assert.equal(h.uploads.length, 0);
+      // ...a sign-in or a saved token tells it there is one.
+      await h.queue.resumeWaiting();
       const call = await h.upload(0);
       assert.equal(call.job.id, 'job-s');
       assert.deepEqual(call.job.boundTo, A);
@@ -754,16 +758,32 @@ describe('uploadQueue', () => {
       await h.store.writeJob(waitFor({ ...createJob(newJob('job-w'), T0), boundTo: A }, 'sign-in', 'waiting for sign-in', T0));
       h.store.blobs.set('job-w', imageBlob('job-w'));
       h.signInAs(B);
-      await h.queue.pump();
+      await h.queue.resumeWaiting();
       await h.quiet();
       assert.equal(h.uploads.length, 0);
       assert.equal(h.store.jobs.get('job-w')?.state, 'waiting');
       h.signInAs(A);
-      await h.queue.pump();
+      await h.queue.resumeWaiting();
       const call = await h.upload(0);
       assert.deepEqual(call.job.boundTo, A);
       call.resolve(result('job-w'));
       await h.until(() => h.awake === 0);
+    });
+
+    it('afterCredentialChange, passed on as a callback as the settings handler does, answers and lets waiting jobs go on', LIMIT, async () => {
+      const h = setUp();
+      h.signInAs(null);
+      await h.enqueue('job-c');
+      await h.quiet();
+      assert.equal(h.store.state('job-c'), 'waiting');
+      h.signInAs(A);
+      // src/worker/index.ts: settings.save(input).then(...).then(uploads.afterCredentialChange)
+      const answered = await Promise.resolve('the settings view').then(h.queue.afterCredentialChange);
+      assert.equal(answered, 'the settings view');
+      const call = await h.upload(0);
+      assert.equal(call.job.id, 'job-c');
+      call.resolve(result('job-c'));
+      await h.until(() => h.finished.length === 1 && h.awake === 0);
     });
 
     it('an upload whose sign-in ended on the way (sign-in-needed) waits for the sign-in instead of failing', LIMIT, async () => {
@@ -783,12 +803,25 @@ describe('uploadQueue', () => {
 
       // The same person signs in again: it goes on, as them.
       h.signInAs(A);
-      await h.queue.pump();
+      await h.queue.resumeWaiting();
       const again = await h.upload(1);
       assert.deepEqual(again.job.boundTo, A);
       again.resolve(result('job-e'));
       await h.until(() => h.finished.length === 1 && h.awake === 0);
       assert.equal(h.store.state('job-e'), 'uploaded');
     });
+  });
+
+  it('an upload that finds no credential although who() still names its identity is not sent again in a loop', LIMIT, async () => {
+    // settings.whose() names a sign-in by its status alone, while settings.connection() needs its grant:
+    // a grant that no longer unseals (the seal's key lost) makes the upload fail 'not-configured'
+    // while who() keeps answering A.
+    const h = setUp();
+    await h.enqueue('job-n');
+    const call = await h.upload(0);
+    call.reject(new GleanError('not-configured', 'No API token or sign-in for this server.'));
+    await h.until(() => h.awake === 0);
+    await everyStepQueuedSoFar();
+    assert.equal(h.uploads.length, 1, `sent ${h.uploads.length} times with nothing changed`);
   });
 });

@@ -73,6 +73,27 @@ describe('message router', () => {
     const own = { id: ID, url: `${ORIGIN}popup.html` };
     assert.deepEqual(await route({ type: 'toString', payload: null }, own), { ok: false, error: { code: 'invalid-input', message: 'Unknown request.' } });
     assert.deepEqual(await route('settings/get', own), { ok: false, error: { code: 'invalid-input', message: 'Unknown request.' } });
-    assert.deepEqual(await route({ type: 'image/lookUp', payload: null }, own), { ok: false, error: { code: 'unexpected', message: 'described' } });
+    const lookUp = { query: { key: 'k1' }, session: 'popup-1' };
+    assert.deepEqual(await route({ type: 'image/lookUp', payload: lookUp }, own), { ok: false, error: { code: 'unexpected', message: 'described' } });
+  });
+
+  test('a payload without the shape its type needs is refused before any handler runs', async () => {
+    const { route, calls } = setup();
+    const own = { id: ID, url: `${ORIGIN}options.html` };
+    const malformed: Array<[string, unknown]> = [
+      ['signIn/start', null],
+      ['signIn/start', { instance: 42 }],
+      ['signIn/signOut', { instance: 'acme' }],
+      ['settings/save', { instance: 'acme', actAs: '', authType: '', token: 7, defaults: {} }],
+      ['image/lookUp', { query: { key: 'k1' } }],
+      ['cache/setBudget', { megabytes: '5' }],
+    ];
+    for (const [type, payload] of malformed) {
+      const reply = await route({ type, payload }, own);
+      assert.deepEqual(reply.ok ? reply : reply.error.code, 'invalid-input', `${type} ${JSON.stringify(payload)}`);
+    }
+    assert.deepEqual(calls, []);
+    assert.deepEqual(await route({ type: 'signIn/start', payload: { instance: 'acme-prod' } }, own), { ok: true, value: 'signIn/start' });
+    assert.deepEqual(calls, ['signIn/start']);
   });
 });
