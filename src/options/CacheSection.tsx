@@ -10,7 +10,8 @@ function describeStats({ entries, bytes, budgetBytes }: CacheStats): string {
   return t(entries === 1 ? 'optionsCacheStatsOne' : 'optionsCacheStatsMany', entries, (bytes / MB).toFixed(1), Math.round(budgetBytes / MB));
 }
 
-export function CacheSection() {
+/** `managed`: an administrator set the size by policy; it shows read-only. */
+export function CacheSection({ managed }: { managed: boolean }) {
   const [stats, setStats] = useState<CacheStats | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [budget, setBudget] = useState('');
@@ -54,11 +55,17 @@ export function CacheSection() {
           max={MAX_BUDGET_MB}
           step={1}
           value={budget}
-          aria-describedby="cache-stats"
+          readOnly={managed}
+          aria-describedby={managed ? 'cache-stats cache-managed' : 'cache-stats'}
           onInput={(event) => setBudget(event.currentTarget.value)}
           onChange={onBudget}
         />
       </label>
+      {managed && (
+        <small id="cache-managed" class="managed">
+          {t('optionsManaged')}
+        </small>
+      )}
       <button type="button" onClick={() => run(() => ask('cache/clear', null))} disabled={busy}>
         {t('optionsClearCache')}
       </button>

@@ -214,7 +214,7 @@ export function OptionsPage() {
           </p>
         </section>
       )}
-      <CacheSection />
+      <CacheSection managed={saved?.managed.cacheSize ?? false} />
       <ShortcutsSection />
     </main>
   );

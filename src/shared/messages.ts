@@ -34,6 +34,7 @@ export interface SettingsView {
     instance: boolean;
     authType: boolean;
     defaults: boolean;
+    cacheSize: boolean;
     /** The only way in the administrator allows; null: any. */
     signInMethod: SignInChoice | null;
     /** The policy has a value that does not hold: nothing is sent until it is fixed. */

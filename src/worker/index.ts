@@ -10,6 +10,8 @@ import { createImageMenuListener } from './contextMenu/imageMenuClicked.ts';
 import { createMenuItems } from './contextMenu/menuItems.ts';
 import { onNotificationClicked } from './contextMenu/notify.ts';
 import { createRouter } from './router.ts';
+import { InvalidInput } from './invalidInput.ts';
+import { t } from '../shared/i18n.ts';
 import { fetchLinkedImage } from './capture/linkedImage.ts';
 import { onScreenshotCommand } from './capture/screenshotCommand.ts';
 import { cache, client, gleanConnection, lookUp, settings, showBadge, signIn, uploads } from './services.ts';
@@ -41,7 +43,10 @@ const route = createRouter({
     'image/lookUp': ({ query, session }) => lookUp(query, sessionSignal(session)),
     'cache/stats': () => cache.stats(),
     'cache/clear': () => cache.clear(),
-    'cache/setBudget': ({ megabytes }) => cache.setBudget(megabytes),
+    'cache/setBudget': async ({ megabytes }) => {
+      if ((await settings.managedCacheMegabytes()) !== undefined) throw new InvalidInput(t('optionsManaged'));
+      return cache.setBudget(megabytes);
+    },
     'upload/start': (request) => startUpload(uploads, request),
     'upload/retry': async ({ jobId }) => (await uploads.retry(jobId)) ?? null,
     'upload/remove': async ({ jobId }) => {

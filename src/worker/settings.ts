@@ -131,6 +131,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
         instance: settings.policy.server !== undefined,
         authType: settings.policy.authType !== undefined,
         defaults: settings.policy.defaults !== undefined,
+        cacheSize: settings.policy.cacheMegabytes !== undefined,
         signInMethod: settings.policy.signInMethod ?? null,
         invalid: settings.policyInvalid,
       },
