@@ -176,14 +176,14 @@ describe('settings', () => {
     assert.equal(view.baseUrl, 'https://corp-be.glean.com');
     assert.equal(view.authType, 'OAUTH');
     assert.equal(view.defaults.type, 'LOGO');
-    assert.deepEqual(view.managed, { instance: true, authType: true, defaults: true, signInMethod: null, invalid: false });
+    assert.deepEqual(view.managed, { instance: true, authType: true, defaults: true, cacheSize: false, signInMethod: null, invalid: false });
     assert.equal((await settings.connection()).authType, 'OAUTH');
   });
 
   test('a policy that cannot be read (Firefox without policies) counts as none', async () => {
     const { settings } = setup(new Error('Managed storage manifest not found'));
     const view = await settings.save(input());
-    assert.deepEqual(view.managed, { instance: false, authType: false, defaults: false, signInMethod: null, invalid: false });
+    assert.deepEqual(view.managed, { instance: false, authType: false, defaults: false, cacheSize: false, signInMethod: null, invalid: false });
     assert.equal((await settings.connection()).token, TOKEN);
   });
 
