@@ -12,21 +12,59 @@ import type { RecordedRequest } from '../../sandbox/server.ts';
 import { eventually } from '../harness/eventually.ts';
 import { pngFile } from '../harness/files.ts';
 import { noisePng, putInSandbox } from '../harness/imageCache.ts';
-import { startImageSite } from '../harness/imageSite.ts';
-import { requestsFrom } from '../harness/requests.ts';
+import { requestsFrom, type RequestsSince } from '../harness/requests.ts';
 import type { ExtensionPage, Scope, ScenarioBrowser } from './driver.ts';
 import type { Scenario, ScenarioContext } from './run.ts';
 
-/** The message API of an extension page: Firefox's `browser`, or Chrome's `chrome` (promise-based in MV3). */
+/** The APIs of an extension page used here: Firefox's `browser`, or Chrome's `chrome` (promise-based in MV3). */
+interface ExtensionApis {
+  runtime: { sendMessage(message: unknown): Promise<unknown> };
+  permissions: { contains(permissions: { origins: string[] }): Promise<boolean> };
+  notifications: { getAll(): Promise<Record<string, unknown>> };
+  storage: { local: { get(keys: null): Promise<Record<string, unknown>> } };
+}
 interface PageGlobals {
-  browser?: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
-  chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
+  browser?: ExtensionApis;
+  chrome: ExtensionApis;
+}
+
+/** Whether the extension may read `url`'s site (the pattern src/worker/contextMenu/hostAccess.ts asks for). */
+function hasAccess(page: ExtensionPage, url: string): Promise<boolean> {
+  const { protocol, hostname } = new URL(url);
+  return page.evaluate((origin) => {
+    const scope = globalThis as unknown as PageGlobals;
+    return (scope.browser ?? scope.chrome).permissions.contains({ origins: [origin] });
+  }, `${protocol}//${hostname}/*`);
+}
+
+/** How many of the extension's notifications the browser shows. */
+function notificationCount(page: ExtensionPage): Promise<number> {
+  return page.evaluate(async () => {
+    const scope = globalThis as unknown as PageGlobals;
+    return Object.keys(await (scope.browser ?? scope.chrome).notifications.getAll()).length;
+  }, undefined);
+}
+
+/**
+ * What reached Glean since `requests` began, once any request an attempt could still cause would have
+ * arrived: a marker lookup is sent through the background after the attempt, and everything before it
+ * in the log is the attempt's. Checking at once could pass while a stray request is on its way.
+ */
+async function sentBeforeMarker({ sandbox }: ScenarioContext, requests: RequestsSince, page: ExtensionPage): Promise<RecordedRequest[]> {
+  const key = `marker-${crypto.randomUUID()}`;
+  await page.evaluate((key) => {
+    const scope = globalThis as unknown as PageGlobals;
+    return (scope.browser ?? scope.chrome).runtime.sendMessage({ type: 'image/lookUp', payload: { query: { key }, session: 'marker' } });
+  }, key);
+  await eventually('the marker lookup at Glean', async () => (sandbox.requests.some((request) => request.query.key === key) ? true : undefined));
+  const all = requests.all();
+  return all.slice(0, all.findIndex((request) => request.query.key === key));
 }
 
 /** Points the extension at the sandbox through the real message contract, as Save on the Options page does. */
-async function configure({ browser, sandbox }: ScenarioContext, input: Partial<SettingsInput> = {}): Promise<void> {
+async function configure({ browser, sandbox, glean }: ScenarioContext, input: Partial<SettingsInput> = {}): Promise<void> {
   const page = await browser.openExtensionPage('options.html');
-  const payload: SettingsInput = { instance: sandbox.url, token: sandbox.token, actAs: '', authType: '', defaults: {}, ...input };
+  const payload: SettingsInput = { instance: glean.instance, token: sandbox.token, actAs: '', authType: '', defaults: {}, ...input };
   const reply = await page.evaluate((payload) => {
     const scope = globalThis as unknown as PageGlobals;
     return (scope.browser ?? scope.chrome).runtime.sendMessage({ type: 'settings/save', payload });
@@ -87,13 +125,13 @@ const uploadsWithId = (requests: RecordedRequest[], id: string): RecordedRequest
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'Options: save the server and token, then test the connection',
-    async run({ browser, sandbox }) {
+    async run({ browser, sandbox, glean }) {
       const requests = requestsFrom(sandbox);
       const options = await browser.openExtensionPage('options.html');
       const form = options.within('form', 'Connection');
       // Enabled once the saved settings are in the form: typing before would be overwritten.
       await form.waitForButton('Save');
-      await form.fill('Glean instance', sandbox.url);
+      await form.fill('Glean instance', glean.instance);
       await form.fill('API token', sandbox.token);
       // Save also asks for the server's host access (already granted here: no prompt).
       await form.click('Save');
@@ -102,7 +140,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await form.waitForText(`Token saved (ends in …${sandbox.token.slice(-4)})`);
 
       await form.click('Test connection');
-      await form.waitForText(`Connected to ${new URL(sandbox.url).host}: Glean accepted the token.`, 'status');
+      await form.waitForText(`Connected to ${glean.host}: Glean accepted the token.`, 'status');
       const [probe] = requests.all();
       assert.equal(probe?.headers.authorization, `Bearer ${sandbox.token}`);
     },
@@ -240,25 +278,105 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 
   {
-    name: 'Right-click: the real menu’s “Upload image to Glean” uploads the image with the Options defaults',
+    name: 'Right-click: the real menu’s “Upload image to Glean” asks for the site at the first click (Allow), then uploads with the Options defaults',
     needs: ['native-context-menu'],
     async run(context) {
-      const site = await startImageSite();
-      try {
-        await configure(context, { defaults: { type: 'ICON', id: 'scenario-menu' } });
-        const requests = requestsFrom(context.sandbox);
-        const page = await context.browser.openWebPage(site.pageUrl);
-        await page.imagesLoaded();
-        await context.browser.chooseFromImageMenu(page, '#web', 'Upload image to Glean');
-        const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
-        assert.deepEqual(upload?.query, { type: 'ICON', id: 'scenario-menu' });
-        assert.equal(upload?.bodySha256, site.images.web.sha256);
-        // An ordinary job: the popup lists it.
-        const popup = await context.browser.openExtensionPage('popup.html');
-        await uploadItem(popup, 'picture-web.png').waitForText('Uploaded');
-      } finally {
-        await site.close();
+      const { browser, site } = context;
+      await configure(context, { defaults: { type: 'ICON', id: 'scenario-menu' } });
+      const requests = requestsFrom(context.sandbox);
+      const page = await browser.openWebPage(site.pageUrl('allow'));
+      await page.imagesLoaded();
+      await browser.chooseFromImageMenu(page, '#web', 'Upload image to Glean');
+      if (site.asksAccess) await browser.answerPermissionPrompt(page, 'allow');
+      const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
+      assert.deepEqual(upload?.query, { type: 'ICON', id: 'scenario-menu' });
+      assert.equal(upload?.bodySha256, site.images.web.sha256);
+      // An ordinary job: the popup lists it.
+      const popup = await browser.openExtensionPage('popup.html');
+      await uploadItem(popup, 'picture-web.png').waitForText('Uploaded');
+      if (site.asksAccess) assert.equal(await hasAccess(popup, site.pageUrl('allow')), true, '“Allow” granted the site');
+    },
+  },
+
+  {
+    name: 'Right-click: refusing the browser’s prompt for a new site uploads nothing and leaves the site without access',
+    needs: ['native-context-menu', 'permission-prompt'],
+    async run(context) {
+      const { browser, site, sandbox } = context;
+      await configure(context, { defaults: { type: 'ICON', id: 'scenario-menu-deny' } });
+      const requests = requestsFrom(sandbox);
+      const page = await browser.openWebPage(site.pageUrl('deny'));
+      await page.imagesLoaded();
+      const options = await browser.openExtensionPage('options.html');
+      const notificationsBefore = await notificationCount(options);
+      await browser.chooseFromImageMenu(page, '#web', 'Upload image to Glean');
+      await browser.answerPermissionPrompt(page, 'deny');
+      // The refusal is told by a notification (src/worker/contextMenu/notify.ts), and nothing is queued.
+      await eventually('a notification', async () => ((await notificationCount(options)) > notificationsBefore ? true : undefined));
+      assert.equal(await hasAccess(options, site.pageUrl('deny')), false);
+      assert.deepEqual(await sentBeforeMarker(context, requests, options), [], 'nothing was sent to Glean');
+    },
+  },
+
+  {
+    name: 'Right-click: a blob: image is read in the page through activeTab, with no access to its site',
+    needs: ['native-context-menu'],
+    async run(context) {
+      const { browser, site } = context;
+      await configure(context, { defaults: { type: 'ICON', id: 'scenario-blob' } });
+      const requests = requestsFrom(context.sandbox);
+      const page = await browser.openWebPage(site.pageUrl('blob'));
+      await page.imagesLoaded();
+      // No prompt to answer: a blob: URL needs no host access, and the menu click grants activeTab.
+      await browser.chooseFromImageMenu(page, '#blob', 'Upload image to Glean');
+      const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
+      assert.deepEqual(upload?.query, { type: 'ICON', id: 'scenario-blob' });
+      assert.equal(upload?.bodySha256, site.images.blob.sha256, 'the blob’s own bytes');
+      if (site.asksAccess) {
+        const popup = await browser.openExtensionPage('popup.html');
+        assert.equal(await hasAccess(popup, site.pageUrl('blob')), false, 'uploaded without access to the site');
       }
+    },
+  },
+
+  {
+    name: 'Options: Save with a server outside *.glean.com asks the browser for it; “Allow” saves and connects',
+    needs: ['permission-prompt'],
+    async run({ browser, sandbox, outsideGleanUrl }) {
+      const options = await browser.openExtensionPage('options.html');
+      const form = options.within('form', 'Connection');
+      await form.waitForButton('Save');
+      await form.fill('Glean instance', outsideGleanUrl);
+      await form.fill('API token', sandbox.token);
+      await form.click('Save');
+      await browser.answerPermissionPrompt(options, 'allow');
+      await form.waitForText('Settings saved.', 'status');
+      assert.equal(await hasAccess(options, outsideGleanUrl), true);
+      const requests = requestsFrom(sandbox);
+      await form.click('Test connection');
+      await form.waitForText(`Connected to ${new URL(outsideGleanUrl).host}: Glean accepted the token.`, 'status');
+      assert.equal(requests.all()[0]?.headers.host, new URL(outsideGleanUrl).host);
+    },
+  },
+
+  {
+    name: 'Options: Save with a server outside *.glean.com asks the browser for it; “Deny” saves nothing and says what to do',
+    needs: ['permission-prompt'],
+    async run({ browser, sandbox, outsideGleanUrl }) {
+      const options = await browser.openExtensionPage('options.html');
+      const form = options.within('form', 'Connection');
+      await form.waitForButton('Save');
+      await form.fill('Glean instance', outsideGleanUrl);
+      await form.fill('API token', sandbox.token);
+      await form.click('Save');
+      await browser.answerPermissionPrompt(options, 'deny');
+      await form.waitForText('The browser did not allow access to that server, so nothing was saved. Save again and choose Allow.', 'alert');
+      assert.equal(await hasAccess(options, outsideGleanUrl), false);
+      const stored = await options.evaluate(() => {
+        const scope = globalThis as unknown as PageGlobals;
+        return (scope.browser ?? scope.chrome).storage.local.get(null);
+      }, undefined);
+      assert.ok(!JSON.stringify(stored).includes(new URL(outsideGleanUrl).hostname), `nothing saved: ${JSON.stringify(Object.keys(stored))}`);
     },
   },
 
@@ -268,12 +386,12 @@ export const SCENARIOS: readonly Scenario[] = [
     async run(context) {
       const { browser, sandbox } = context;
       await configure(context);
-      const pattern = instanceHostPattern(sandbox.url);
+      const pattern = instanceHostPattern(context.glean.url);
       await browser.withholdHostAccess(pattern);
       const requests = requestsFrom(sandbox);
 
       const popup = await browser.openExtensionPage('popup.html');
-      await popup.waitForText(`Glean Images may not reach ${new URL(sandbox.url).host} yet`, 'alert');
+      await popup.waitForText(`Glean Images may not reach ${context.glean.host} yet`, 'alert');
 
       const lookUp = popup.within('form', 'Look up image');
       await lookUp.select('Type', 'USER');
