@@ -8,11 +8,11 @@ import type { SettingsInput } from '../../src/shared/messages.ts';
 import { CACHE_DATABASES, type CacheEntry } from '../../src/shared/cacheEntry.ts';
 import { instanceHostPattern } from '../../src/glean/instance.ts';
 import type { ImageMetadata } from '../../src/shared/imageMetadata.ts';
-import type { RecordedRequest } from '../../sandbox/server.ts';
+import type { Fault, RecordedRequest } from '../../sandbox/server.ts';
 import { eventually } from '../harness/eventually.ts';
-import { pngFile } from '../harness/files.ts';
+import { pngFile, testFile } from '../harness/files.ts';
 import { noisePng, putInSandbox } from '../harness/imageCache.ts';
-import { requestsFrom, type RequestsSince } from '../harness/requests.ts';
+import { dropConnections, requestsFrom, type RequestsSince } from '../harness/requests.ts';
 import type { ExtensionPage, Scope, ScenarioBrowser } from './driver.ts';
 import type { Scenario, ScenarioContext } from './run.ts';
 
@@ -121,6 +121,69 @@ const uploadItem = (popup: ExtensionPage, fileName: string): Scope => popup.with
 
 const uploadsWithId = (requests: RecordedRequest[], id: string): RecordedRequest[] =>
   requests.filter((request) => request.operation === 'uploadimage' && request.query.id === id);
+
+
+/** Everything in the extension's storage.local, as a page reads it (the token is kept there sealed). */
+function localStorage(page: ExtensionPage): Promise<Record<string, unknown>> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as PageGlobals;
+    return (scope.browser ?? scope.chrome).storage.local.get(null);
+  }, undefined);
+}
+
+/** One lookup against a fault (the fault tables of test/e2e/lookupFaults.test.ts, a few rows of each kind). */
+interface LookupFaultRow {
+  name: string;
+  faults: Fault[];
+  /** Requests the lookup makes in all. */
+  requests: number;
+  /** `image`, or the popup's whole alert. */
+  shows: 'image' | string;
+  /** The least time between the first request and the second. */
+  waitsAtLeastMs?: number;
+}
+
+const LOOKUP_FAULT_ROWS: readonly LookupFaultRow[] = [
+  { name: 'a 503, then the image', faults: [{ status: 503 }], requests: 2, shows: 'image' },
+  { name: 'a 429 with Retry-After: 1, then the image', faults: [{ status: 429, retryAfter: '1' }], requests: 2, shows: 'image', waitsAtLeastMs: 1_000 },
+  { name: 'a 401', faults: [{ status: 401, body: 'unauthorized' }], requests: 1, shows: 'Glean rejected the API token. Check it in Options.' },
+  { name: 'a 404', faults: [], requests: 1, shows: 'Glean has no image for this key or these details. Check the key, or the type, id, ds and cid.' },
+];
+
+/** Runs `row` in a new popup: a sample's key when it should show the image, a key Glean lacks otherwise. */
+async function lookUpAgainst(context: ScenarioContext, row: LookupFaultRow, sample: number): Promise<void> {
+  const { browser, sandbox } = context;
+  const requests = requestsFrom(sandbox);
+  for (const fault of row.faults) sandbox.fault(fault);
+  // A fresh connection: Chromium resends by itself a request whose reused connection fails (test/harness/requests.ts).
+  await dropConnections(sandbox);
+  const key = row.shows === 'image' ? (sandbox.samples[sample % sandbox.samples.length]?.key ?? '') : `unknown-${crypto.randomUUID()}`;
+  const { popup, form } = await lookUpKey(browser, key);
+  if (row.shows === 'image') {
+    assert.ok((await form.waitForImage(/^Glean image/)) > 0, `${row.name}: the image decodes`);
+    await form.waitForText('from Glean', 'status');
+  } else {
+    await form.waitForText(row.shows, 'alert');
+    assert.equal(await form.liveText('alert'), row.shows, row.name);
+  }
+  const sent = await sentBeforeMarker(context, requests, popup);
+  assert.equal(sent.length, row.requests, `${row.name}: ${JSON.stringify(sent.map((r) => r.status))}`);
+  const [first, second] = sent;
+  if (row.waitsAtLeastMs !== undefined && first && second) assert.ok(second.at - first.at >= row.waitsAtLeastMs - 5, `${row.name}: retried after ${second.at - first.at} ms`);
+  await popup.close();
+}
+
+/** Picks `name` with `bytes` in a new popup and waits for the upload form's alert to say `says`; Upload then sends nothing. */
+async function pickRefused(browser: ScenarioBrowser, name: string, bytes: Buffer, says: string): Promise<ExtensionPage> {
+  const file = await testFile(name, bytes);
+  const popup = await browser.openExtensionPage('popup.html');
+  const form = popup.within('form', 'Upload image');
+  await form.setInputFiles('Image file', file.path);
+  await form.waitForText(says, 'alert');
+  await uploadSelected(popup, { type: 'UGC', id: 'refused' });
+  await form.waitForText('Choose an image file first, or drop or paste one into this window.', 'alert');
+  return popup;
+}
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -415,6 +478,114 @@ export const SCENARIOS: readonly Scenario[] = [
       assert.equal(uploadsWithId(requests.all(), 'scenario-access')[0]?.bodySha256, file.sha256);
       await lookUp.click('Look up');
       await lookUp.waitForText('from Glean', 'status');
+    },
+  },
+  {
+    name: 'Faults: lookups retry a 503 and a 429 (after its Retry-After), and say what a 401 and a 404 mean',
+    async run(context) {
+      await configure(context);
+      let sample = 0;
+      for (const row of LOOKUP_FAULT_ROWS) await lookUpAgainst(context, row, sample++);
+    },
+  },
+
+  {
+    name: 'Faults: a lookup Glean never answers ends at the per-try timeout with “took too long”, not retried',
+    async run(context) {
+      await configure(context);
+      await lookUpAgainst(context, { name: 'no answer', faults: [{ hang: true }], requests: 1, shows: 'Glean took too long to answer. Try again later.' }, 0);
+    },
+  },
+
+  {
+    name: 'Faults: an upload that meets a 503 is retried and ends Uploaded, sent once more',
+    async run(context) {
+      const { browser, sandbox } = context;
+      await configure(context);
+      const requests = requestsFrom(sandbox);
+      sandbox.fault({ status: 503, operation: 'uploadimage' });
+      await dropConnections(sandbox);
+      const file = await pngFile('scenario-503.png');
+      const popup = await browser.openExtensionPage('popup.html');
+      await popup.within('form', 'Upload image').setInputFiles('Image file', file.path);
+      await uploadSelected(popup, { type: 'UGC', id: 'scenario-503' });
+      await uploadItem(popup, 'scenario-503.png').waitForText('Uploaded');
+      assert.deepEqual(uploadsWithId(requests.all(), 'scenario-503').map((request) => request.status), [503, 200]);
+    },
+  },
+
+  {
+    name: 'Bad input: a text file, an empty file and an ID with control characters are refused with a message, and nothing is sent',
+    async run(context) {
+      const { browser } = context;
+      await configure(context);
+      const requests = requestsFrom(context.sandbox);
+      await pickRefused(browser, 'not-an-image.png', Buffer.from('hello, I am text'), 'That file is not an image Glean can take (PNG, JPEG, GIF, WebP, BMP, ICO, AVIF or SVG), whatever its name says.');
+      await pickRefused(browser, 'empty.png', Buffer.alloc(0), 'That file is empty. Choose the image file again.');
+      const file = await pngFile('scenario-control.png');
+      const popup = await browser.openExtensionPage('popup.html');
+      await popup.within('form', 'Upload image').setInputFiles('Image file', file.path);
+      await uploadSelected(popup, { type: 'UGC', id: 'photo-\u001b[31m-red' });
+      await popup.within('form', 'Upload image').waitForText('ID contains invisible control characters. Type it again.', 'alert');
+      assert.deepEqual(await sentBeforeMarker(context, requests, popup), [], 'nothing was sent');
+    },
+  },
+
+  {
+    name: 'Options: an instance with a path, with credentials or a javascript: one, and an act-as that is no email are refused, and nothing is saved',
+    async run(context) {
+      const { browser } = context;
+      await configure(context);
+      const rows: [field: 'Glean instance' | 'Act as', value: string, says: string][] = [
+        ['Glean instance', 'https://acme-prod-be.glean.com/rest/api/v1', 'Enter only the server, without a path, such as https://acme-prod-be.glean.com.'],
+        ['Glean instance', 'https://alex:hunter2@acme-prod-be.glean.com', 'Remove the user name and password from the address; the API token goes in its own field.'],
+        ['Glean instance', 'javascript:alert(document.domain)', 'The Glean instance must be an https:// address or an instance name such as acme-prod.'],
+        ['Act as', 'alex; drop table users', '“Act as” must be an email address, such as alex@example.com, or empty.'],
+      ];
+      for (const [field, value, says] of rows) {
+        const options = await browser.openExtensionPage('options.html');
+        const before = await localStorage(options);
+        const form = options.within('form', 'Connection');
+        await form.waitForButton('Save');
+        await form.fill(field, value);
+        await form.fill('API token', 'a-new-token-1234');
+        await form.click('Save');
+        await form.waitForText(says, 'alert');
+        assert.equal(await form.liveText('alert'), says, value);
+        assert.equal(await form.fieldValue(field), value, 'what was typed stays');
+        assert.deepEqual(await localStorage(options), before, `nothing was saved for ${value}`);
+        await options.close();
+      }
+    },
+  },
+
+  {
+    name: 'Token custody: the saved token never comes back to a page, and Glean gets it only as Authorization: Bearer',
+    async run(context) {
+      const { browser, sandbox, glean } = context;
+      const requests = requestsFrom(sandbox);
+      const options = await browser.openExtensionPage('options.html');
+      const form = options.within('form', 'Connection');
+      await form.waitForButton('Save');
+      await form.fill('Glean instance', glean.instance);
+      await form.fill('API token', sandbox.token);
+      await form.click('Save');
+      await form.waitForText('Settings saved.', 'status');
+      const { popup, form: lookUp } = await lookUpKey(browser, sandbox.samples[0]?.key ?? '');
+      await lookUp.waitForText('from Glean', 'status');
+      const seen = async (page: ExtensionPage): Promise<string> =>
+        page.evaluate(async () => {
+          const scope = globalThis as unknown as PageGlobals;
+          const fields = Array.from(document.querySelectorAll('input')).map((input) => input.value);
+          return JSON.stringify([document.documentElement.outerHTML, fields, await (scope.browser ?? scope.chrome).storage.local.get(null)]);
+        }, undefined);
+      for (const page of [options, popup]) assert.ok(!(await seen(page)).includes(sandbox.token), 'no page shows or reads the token');
+      const sent = requests.all();
+      assert.ok(sent.length > 0);
+      for (const request of sent) {
+        assert.equal(request.headers.authorization, `Bearer ${sandbox.token}`);
+        assert.ok(!JSON.stringify({ ...request.headers, authorization: '' }).includes(sandbox.token) && !request.path.includes(sandbox.token), 'only in Authorization');
+      }
     },
   },
 ];
