@@ -46,9 +46,9 @@ class PlaywrightScope implements Scope {
   async waitForNoButton(name: string): Promise<void> {
     await this.root.getByRole('button', { name, exact: true }).waitFor({ state: 'detached' });
   }
-  async waitForText(text: string | RegExp, role?: 'status' | 'alert'): Promise<void> {
+  async waitForText(text: string | RegExp, role?: 'status' | 'alert', timeoutMs?: number): Promise<void> {
     const where = role ? this.root.getByRole(role) : 'goto' in this.root ? this.root.locator('body') : this.root;
-    await where.filter({ hasText: asPattern(text) }).first().waitFor();
+    await where.filter({ hasText: asPattern(text) }).first().waitFor(timeoutMs === undefined ? {} : { timeout: timeoutMs });
   }
   async liveText(role: 'status' | 'alert'): Promise<string> {
     // An empty line is out of the layout but still a live region: found with the hidden ones.

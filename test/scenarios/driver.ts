@@ -25,8 +25,8 @@ export interface Scope {
   waitForButton(name: string): Promise<void>;
   /** Waits until no button named `name` is there. */
   waitForNoButton(name: string): Promise<void>;
-  /** Waits until the scope's `role` line (or any of its text, without a role) holds `text`. */
-  waitForText(text: string | RegExp, role?: 'status' | 'alert'): Promise<void>;
+  /** Waits until the scope's `role` line (or any of its text, without a role) holds `text`; `timeoutMs` when longer than an action's. */
+  waitForText(text: string | RegExp, role?: 'status' | 'alert', timeoutMs?: number): Promise<void>;
   /** What the scope's only `role` line says now, '' when it is empty. */
   liveText(role: 'status' | 'alert'): Promise<string>;
   /** The current value of the field labelled `label`. */

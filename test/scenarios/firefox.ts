@@ -103,7 +103,7 @@ class PuppeteerScope implements Scope {
   async waitForNoButton(name: string): Promise<void> {
     await ((await this.root()) ?? this.page).waitForSelector(aria('button', name), { hidden: true });
   }
-  async waitForText(text: string | RegExp, role?: 'status' | 'alert'): Promise<void> {
+  async waitForText(text: string | RegExp, role?: 'status' | 'alert', timeoutMs?: number): Promise<void> {
     const { source, flags } = asPattern(text);
     await this.page.waitForFunction(
       (root, role, source, flags) => {
@@ -111,7 +111,7 @@ class PuppeteerScope implements Scope {
         const lines = role ? Array.from(scope.querySelectorAll(`[role="${role}"]`)) : [scope];
         return lines.some((line) => new RegExp(source, flags).test(line.textContent ?? ''));
       },
-      {},
+      timeoutMs === undefined ? {} : { timeout: timeoutMs },
       await this.root(),
       role ?? null,
       source,
