@@ -6,6 +6,7 @@ import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { chromiumNameArgs, type HttpsFront } from './httpsFront.ts';
 
 export const root = new URL('../..', import.meta.url).pathname;
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -31,6 +32,11 @@ export interface LaunchOptions {
   remoteDebugging?: boolean;
   /** The browser's environment, such as a DISPLAY for a headed browser (see `startXvfb`). */
   env?: Record<string, string>;
+  /**
+   * HTTPS fronts whose names the browser resolves to them (./httpsFront.ts), such as the sandbox as
+   * `acme-be.glean.com`: the store build (`build: 'chrome'`) reaches a server only by such a name.
+   */
+  fronts?: readonly HttpsFront[];
 }
 
 export async function launchExtension({
@@ -39,6 +45,7 @@ export async function launchExtension({
   headless = true,
   remoteDebugging = false,
   env,
+  fronts = [],
 }: LaunchOptions = {}): Promise<Extension> {
   const profileDir = await mkdtemp(join(tmpdir(), 'glean-images-profile-'));
   // A private copy of the build: a rebuild while this browser runs (another test file, a person)
@@ -65,6 +72,7 @@ export async function launchExtension({
       '--no-first-run',
       '--disable-gpu',
       ...(remoteDebugging ? ['--remote-debugging-port=0'] : []),
+      ...(fronts.length > 0 ? chromiumNameArgs(fronts) : []),
     ],
   });
   const firstWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

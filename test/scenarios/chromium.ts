@@ -3,7 +3,7 @@
  * The scenario driver for Debian's Chromium, with Playwright (../../shared/browser-testing.md).
  *
  * One browser serves every scenario of a file (one more, headed on Xvfb, those that need the real
- * menu); each scenario gets a fresh copy of the dev build loaded through CDP's `Extensions.loadUnpacked`
+ * menu or prompt); each scenario gets a fresh copy of the build loaded through CDP's `Extensions.loadUnpacked`
  * from a folder of its own, hence its own extension id, origin, storage and IndexedDB, and unloads it
  * after. Besides saving a launch per scenario, this avoids a wait of several seconds that a browser
  * started with `--load-extension` imposes on the first `storage.managed.get` (the settings' policy
@@ -14,8 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM, root } from '../harness/chromium.ts';
+import { chromiumNameArgs, type HttpsFront } from '../harness/httpsFront.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
-import { asPattern, needsDisplay, type BrowserDriver, type ContainerRole, type ExtensionPage, type ImageMenuItem, type InPage, type Scope, type ScenarioBrowser, type WebPage } from './driver.ts';
+import { asPattern, needsDisplay, type Build, type BrowserDriver, type ContainerRole, type ExtensionPage, type ImageMenuItem, type InPage, type Scope, type ScenarioBrowser, type WebPage } from './driver.ts';
 
 /** Long enough for a slow CI machine, short enough that a stuck wait fails the scenario, not the file. */
 const ACTION_TIMEOUT_MS = 20_000;
@@ -45,9 +46,9 @@ class PlaywrightScope implements Scope {
   async waitForNoButton(name: string): Promise<void> {
     await this.root.getByRole('button', { name, exact: true }).waitFor({ state: 'detached' });
   }
-  async waitForText(text: string | RegExp, role?: 'status' | 'alert'): Promise<void> {
+  async waitForText(text: string | RegExp, role?: 'status' | 'alert', timeoutMs?: number): Promise<void> {
     const where = role ? this.root.getByRole(role) : 'goto' in this.root ? this.root.locator('body') : this.root;
-    await where.filter({ hasText: asPattern(text) }).first().waitFor();
+    await where.filter({ hasText: asPattern(text) }).first().waitFor(timeoutMs === undefined ? {} : { timeout: timeoutMs });
   }
   async liveText(role: 'status' | 'alert'): Promise<string> {
     // An empty line is out of the layout but still a live region: found with the hidden ones.
@@ -97,7 +98,7 @@ interface PooledBrowser {
   profileDir: string;
 }
 
-async function startBrowser(headed: boolean): Promise<PooledBrowser> {
+async function startBrowser(headed: boolean, fronts: readonly HttpsFront[]): Promise<PooledBrowser> {
   const display = headed ? await startXvfb() : undefined;
   const profileDir = await mkdtemp(join(tmpdir(), 'glean-images-scenarios-'));
   const context = await chromium.launchPersistentContext(profileDir, {
@@ -107,7 +108,15 @@ async function startBrowser(headed: boolean): Promise<PooledBrowser> {
     // Playwright's --disable-extensions would refuse every extension; CDP may load them only with the
     // "unsafe extension debugging" switch.
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: ['--enable-unsafe-extension-debugging', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
+    args: [
+      '--enable-unsafe-extension-debugging',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-gpu',
+      ...(fronts.length > 0 ? chromiumNameArgs(fronts) : []),
+    ],
   });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   const browser = context.browser();
@@ -202,6 +211,26 @@ class ChromiumBrowser implements ScenarioBrowser {
     }
   }
 
+  /**
+   * Chrome's prompt ("<extension> has requested additional permissions", Deny and Allow) is a dialog
+   * drawn inside the browser window over the tab, not a window of its own, so the display shows no
+   * new window; but it takes the keyboard focus from the page, which `document.hasFocus()` sees (with
+   * Playwright's focus emulation off). Its focused, default button is **Deny**: so
+   * Return or Escape denies, and **Tab, Return** moves to **Allow** and presses it. (The focus does not
+   * always come back to a web page after, so what the answer did is for the scenario to check.)
+   */
+  async answerPermissionPrompt(target: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void> {
+    const display = this.requireDisplay();
+    const page = target instanceof ChromiumWebPage || target instanceof ChromiumExtensionPage ? target.page : undefined;
+    if (!page) throw new TypeError('expected a page this driver opened');
+    // Playwright makes every page believe it has the focus: this page must tell the truth.
+    const cdp = await this.context.newCDPSession(page);
+    await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
+    await page.waitForFunction(() => !document.hasFocus());
+    await display.key(...(answer === 'allow' ? ['Tab', 'Return'] : ['Escape']));
+    await cdp.detach();
+  }
+
   /** Chrome groups two items under one named after the extension, just above "Inspect". */
   async chooseFromImageMenu(webPage: WebPage, selector: string, item: ImageMenuItem): Promise<void> {
     const display = this.requireDisplay();
@@ -258,34 +287,37 @@ interface ExtensionsPage {
   };
 }
 
-/** Started on first use: headless, and headed on an Xvfb display for the real menu. */
-const browsers = new Map<'headless' | 'headed', Promise<PooledBrowser>>();
-
-export const chromiumDriver: BrowserDriver = {
-  name: 'Chromium',
-  cannot: {},
-  async launch({ needs }) {
-    const kind = needsDisplay(needs, ['native-context-menu']) ? 'headed' : 'headless';
-    let pooled = browsers.get(kind);
-    if (!pooled) browsers.set(kind, (pooled = startBrowser(kind === 'headed')));
-    const { context, cdp } = await pooled;
-    // Its own folder, so its own id: Chromium derives an unpacked extension's id from its path.
-    const extensionDir = await mkdtemp(join(tmpdir(), 'glean-images-extension-'));
-    await cp(join(root, 'dist', 'chrome-dev'), extensionDir, { recursive: true });
-    const { id } = await cdp.send('Extensions.loadUnpacked', { path: extensionDir });
-    const scope = `chrome-extension://${id}/`;
-    if (!context.serviceWorkers().some((worker) => worker.url().startsWith(scope))) {
-      await context.waitForEvent('serviceworker', (worker) => worker.url().startsWith(scope));
-    }
-    return new ChromiumBrowser(await pooled, id, extensionDir);
-  },
-  async dispose() {
-    const started = [...browsers.values()];
-    browsers.clear();
-    for (const pooled of await Promise.all(started)) {
-      await pooled.context.close();
-      await pooled.display?.stop();
-      await rm(pooled.profileDir, { recursive: true, force: true });
-    }
-  },
-};
+/** Loads `build`: dist/chrome (store) or dist/chrome-dev. */
+export function chromiumDriver(build: Build): BrowserDriver {
+  /** Started on first use: headless, and headed on an Xvfb display for the real menu and prompt. */
+  const browsers = new Map<'headless' | 'headed', Promise<PooledBrowser>>();
+  return {
+    name: 'Chromium',
+    build,
+    cannot: build === 'dev' ? { 'permission-prompt': 'the dev build may already reach the loopback servers the tests use, so nothing asks' } : {},
+    async launch({ needs, fronts }) {
+      const kind = needsDisplay(needs, ['native-context-menu', 'permission-prompt']) ? 'headed' : 'headless';
+      let pooled = browsers.get(kind);
+      if (!pooled) browsers.set(kind, (pooled = startBrowser(kind === 'headed', fronts)));
+      const { context, cdp } = await pooled;
+      // Its own folder, so its own id: Chromium derives an unpacked extension's id from its path.
+      const extensionDir = await mkdtemp(join(tmpdir(), 'glean-images-extension-'));
+      await cp(join(root, 'dist', build === 'store' ? 'chrome' : 'chrome-dev'), extensionDir, { recursive: true });
+      const { id } = await cdp.send('Extensions.loadUnpacked', { path: extensionDir });
+      const scope = `chrome-extension://${id}/`;
+      if (!context.serviceWorkers().some((worker) => worker.url().startsWith(scope))) {
+        await context.waitForEvent('serviceworker', (worker) => worker.url().startsWith(scope));
+      }
+      return new ChromiumBrowser(await pooled, id, extensionDir);
+    },
+    async dispose() {
+      const started = [...browsers.values()];
+      browsers.clear();
+      for (const pooled of await Promise.all(started)) {
+        await pooled.context.close();
+        await pooled.display?.stop();
+        await rm(pooled.profileDir, { recursive: true, force: true });
+      }
+    },
+  };
+}

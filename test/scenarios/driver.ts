@@ -5,6 +5,7 @@
  * over WebDriver BiDi for Firefox (./firefox.ts), so every scenario in ./scenarios.ts is written once.
  * Names are matched exactly, as the design's UI contract fixes them.
  */
+import type { HttpsFront } from '../harness/httpsFront.ts';
 
 /** Containers a scenario narrows its search to: forms, lists and their items, by accessible name. */
 export type ContainerRole = 'form' | 'list' | 'listitem' | 'group';
@@ -24,8 +25,8 @@ export interface Scope {
   waitForButton(name: string): Promise<void>;
   /** Waits until no button named `name` is there. */
   waitForNoButton(name: string): Promise<void>;
-  /** Waits until the scope's `role` line (or any of its text, without a role) holds `text`. */
-  waitForText(text: string | RegExp, role?: 'status' | 'alert'): Promise<void>;
+  /** Waits until the scope's `role` line (or any of its text, without a role) holds `text`; `timeoutMs` when longer than an action's. */
+  waitForText(text: string | RegExp, role?: 'status' | 'alert', timeoutMs?: number): Promise<void>;
   /** What the scope's only `role` line says now, '' when it is empty. */
   liveText(role: 'status' | 'alert'): Promise<string>;
   /** The current value of the field labelled `label`. */
@@ -65,7 +66,12 @@ export type Capability =
   /** A real paste (Ctrl+V) of an image put on the system clipboard. */
   | 'paste-image'
   /** A real drop of a file from outside the page. */
-  | 'drop-file';
+  | 'drop-file'
+  /**
+   * The browser's own permission prompt, shown for a site the build has no access to yet, answered
+   * either way by keys as a person would (the store build: the dev build already reaches loopback).
+   */
+  | 'permission-prompt';
 
 export interface ScenarioBrowser {
   readonly name: 'Chromium' | 'Firefox';
@@ -77,6 +83,11 @@ export interface ScenarioBrowser {
   withholdHostAccess(pattern: string): Promise<void>;
   /** Stands in for the person answering "Allow" to the permission prompt a "Grant access" click opened. */
   allowPermissionPrompt(pattern: string): Promise<void>;
+  /**
+   * Answers the browser's permission prompt that an action on `page` (a menu click, a Save) opened,
+   * once it shows. Where the browser answers "Allow" itself (Firefox here), `allow` does nothing.
+   */
+  answerPermissionPrompt(page: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void>;
   /** Right-clicks the element and chooses the extension's `item` from the real menu. */
   chooseFromImageMenu(page: WebPage, selector: string, item: ImageMenuItem): Promise<void>;
   /** Puts the PNG file on the system clipboard and presses Ctrl+V in the page. */
@@ -90,10 +101,19 @@ export interface ScenarioBrowser {
 /** How a browser is launched for one scenario: what it is asked to be able to do. */
 export interface LaunchRequest {
   needs: readonly Capability[];
+  /** HTTPS fronts the browser must reach by their names (the store build's servers), the same for a whole file. */
+  fronts: readonly HttpsFront[];
 }
+
+/**
+ * Which build a driver loads: `store` (dist/chrome, dist/firefox: Glean only as `https://*.glean.com`,
+ * every other site once the person allows it) or `dev` (the same plus loopback, see scripts/targets.ts).
+ */
+export type Build = 'store' | 'dev';
 
 export interface BrowserDriver {
   readonly name: ScenarioBrowser['name'];
+  readonly build: Build;
   /** What this browser (or its automation) cannot do, each with the reason; it can do everything else. */
   readonly cannot: Partial<Record<Capability, string>>;
   /** A fresh extension, with nothing of another scenario's, in a browser that may serve several. */

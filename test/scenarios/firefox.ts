@@ -14,9 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { root } from '../harness/chromium.ts';
+import type { HttpsFront } from '../harness/httpsFront.ts';
+import { startNamesProxy, type NamesProxy } from '../harness/namesProxy.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import {
   asPattern,
+  type Build,
   needsDisplay,
   type BrowserDriver,
   type ContainerRole,
@@ -100,7 +103,7 @@ class PuppeteerScope implements Scope {
   async waitForNoButton(name: string): Promise<void> {
     await ((await this.root()) ?? this.page).waitForSelector(aria('button', name), { hidden: true });
   }
-  async waitForText(text: string | RegExp, role?: 'status' | 'alert'): Promise<void> {
+  async waitForText(text: string | RegExp, role?: 'status' | 'alert', timeoutMs?: number): Promise<void> {
     const { source, flags } = asPattern(text);
     await this.page.waitForFunction(
       (root, role, source, flags) => {
@@ -108,7 +111,7 @@ class PuppeteerScope implements Scope {
         const lines = role ? Array.from(scope.querySelectorAll(`[role="${role}"]`)) : [scope];
         return lines.some((line) => new RegExp(source, flags).test(line.textContent ?? ''));
       },
-      {},
+      timeoutMs === undefined ? {} : { timeout: timeoutMs },
       await this.root(),
       role ?? null,
       source,
@@ -185,6 +188,7 @@ const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 interface PooledBrowser {
   browser: Browser;
   display: Display | undefined;
+  proxy: NamesProxy | undefined;
 }
 
 /** As many add-on ids as a file's scenarios may need, each with a fixed moz-extension UUID (below). */
@@ -198,8 +202,9 @@ interface BidiFrame {
   browsingContext: { navigate(url: string, wait: 'complete'): Promise<unknown> };
 }
 
-async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSuspend: boolean }): Promise<PooledBrowser> {
+async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSuspend: boolean }, fronts: readonly HttpsFront[]): Promise<PooledBrowser> {
   const display = headed ? await startXvfb() : undefined;
+  const proxy = fronts.length > 0 ? await startNamesProxy(fronts) : undefined;
   const uuids = Object.fromEntries(Array.from({ length: MAX_INSTALLS }, (_, n) => [addonId(n), addonUuid(n)]));
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -207,7 +212,12 @@ async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSusp
     headless: !headed,
     ...(display ? { env: { ...process.env, DISPLAY: display.name } } : {}),
     args: ['--remote-allow-system-access'],
+    // The fronts' throwaway certificates. WebDriver's `acceptInsecureCerts` turns certificate errors
+    // off for the whole browser (Firefox's certificate override service), so for the add-on's own
+    // requests too, not only for the pages the automation opens.
+    ...(proxy ? { acceptInsecureCerts: true } : {}),
     extraPrefsFirefox: {
+      ...proxy?.firefoxPrefs,
       // Firefox gives an add-on a random UUID, and with it its page addresses, unless told one here.
       'extensions.webextensions.uuids': JSON.stringify(uuids),
       // Mozilla's own test preference: Firefox answers a permission prompt "Allow" itself.
@@ -216,7 +226,7 @@ async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSusp
       ...(idleSuspend ? { 'extensions.background.idle.timeout': 1000 } : {}),
     },
   });
-  return { browser, display };
+  return { browser, display, proxy };
 }
 
 class FirefoxBrowser implements ScenarioBrowser {
@@ -304,6 +314,14 @@ class FirefoxBrowser implements ScenarioBrowser {
   async allowPermissionPrompt(): Promise<void> {}
 
   /**
+   * Firefox here answers "Allow" itself (`extensions.webextOptionalPermissionPrompts`, see `launch`);
+   * a refusal cannot be given (see FIREFOX_CANNOT).
+   */
+  async answerPermissionPrompt(_page: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void> {
+    if (answer === 'deny') throw new Error(FIREFOX_CANNOT['permission-prompt']);
+  }
+
+  /**
    * With two items, Firefox groups them in a submenu named after the extension, the last item of an
    * image's menu: Up (from the top, wraps to it) and Right open it on its first item.
    */
@@ -350,45 +368,51 @@ class FirefoxBrowser implements ScenarioBrowser {
 }
 
 const FIREFOX_CANNOT = {
+  'permission-prompt':
+    'this harness has Firefox answer every permission prompt "Allow" itself (extensions.webextOptionalPermissionPrompts = false, Mozilla\'s own test preference), so it cannot refuse one',
   'drop-file':
     'WebDriver BiDi can give files to a file input (input.setFiles) but cannot drag files into a page, and an Xvfb display has no file manager to drag them from',
 };
 
-/** Started on first use, one per kind. */
-const browsers = new Map<string, Promise<PooledBrowser>>();
-
-export const firefoxDriver: BrowserDriver = {
-  name: 'Firefox',
-  cannot: FIREFOX_CANNOT,
-  async launch({ needs }) {
-    const kind = {
-      // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
-      headed: needsDisplay(needs, ['native-context-menu', 'paste-image']),
-      // A short idle timeout would suspend the background under other scenarios too: only theirs has it.
-      idleSuspend: needs.includes('suspend-background'),
-    };
-    const key = JSON.stringify(kind);
-    let pooled = browsers.get(key);
-    if (!pooled) browsers.set(key, (pooled = startBrowser(kind)));
-    if (installs === MAX_INSTALLS) throw new Error(`more than ${MAX_INSTALLS} scenarios: raise MAX_INSTALLS`);
-    const n = installs++;
-    // The dev build, under an add-on id of its own: a new origin, with storage and permissions of its own.
-    const extensionDir = await mkdtemp(join(tmpdir(), 'glean-images-firefox-'));
-    await cp(join(root, 'dist', 'firefox-dev'), extensionDir, { recursive: true });
-    const manifestPath = join(extensionDir, 'manifest.json');
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { browser_specific_settings: { gecko: { id: string } } };
-    manifest.browser_specific_settings.gecko.id = addonId(n);
-    await writeFile(manifestPath, JSON.stringify(manifest));
-    const ready = await pooled;
-    const id = await ready.browser.installExtension(extensionDir);
-    return new FirefoxBrowser(ready, id, addonUuid(n), extensionDir);
-  },
-  async dispose() {
-    const started = [...browsers.values()];
-    browsers.clear();
-    for (const pooled of await Promise.all(started)) {
-      await pooled.browser.close();
-      await pooled.display?.stop();
-    }
-  },
-};
+/** Loads `build`: dist/firefox (store) or dist/firefox-dev. */
+export function firefoxDriver(build: Build): BrowserDriver {
+  /** Started on first use, one per kind. */
+  const browsers = new Map<string, Promise<PooledBrowser>>();
+  return {
+    name: 'Firefox',
+    build,
+    cannot: FIREFOX_CANNOT,
+    async launch({ needs, fronts }) {
+      const kind = {
+        // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
+        headed: needsDisplay(needs, ['native-context-menu', 'paste-image']),
+        // A short idle timeout would suspend the background under other scenarios too: only theirs has it.
+        idleSuspend: needs.includes('suspend-background'),
+      };
+      const key = JSON.stringify(kind);
+      let pooled = browsers.get(key);
+      if (!pooled) browsers.set(key, (pooled = startBrowser(kind, fronts)));
+      if (installs === MAX_INSTALLS) throw new Error(`more than ${MAX_INSTALLS} scenarios: raise MAX_INSTALLS`);
+      const n = installs++;
+      // The build, under an add-on id of its own: a new origin, with storage and permissions of its own.
+      const extensionDir = await mkdtemp(join(tmpdir(), 'glean-images-firefox-'));
+      await cp(join(root, 'dist', build === 'store' ? 'firefox' : 'firefox-dev'), extensionDir, { recursive: true });
+      const manifestPath = join(extensionDir, 'manifest.json');
+      const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { browser_specific_settings: { gecko: { id: string } } };
+      manifest.browser_specific_settings.gecko.id = addonId(n);
+      await writeFile(manifestPath, JSON.stringify(manifest));
+      const ready = await pooled;
+      const id = await ready.browser.installExtension(extensionDir);
+      return new FirefoxBrowser(ready, id, addonUuid(n), extensionDir);
+    },
+    async dispose() {
+      const started = [...browsers.values()];
+      browsers.clear();
+      for (const pooled of await Promise.all(started)) {
+        await pooled.browser.close();
+        await pooled.display?.stop();
+        await pooled.proxy?.close();
+      }
+    },
+  };
+}

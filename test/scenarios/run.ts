@@ -5,15 +5,41 @@
  */
 import { after, before, describe, test } from 'node:test';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
+import type { HttpsFront } from '../harness/httpsFront.ts';
+import { startImageSite, type ImageSite } from '../harness/imageSite.ts';
+import { IMAGE_SITE_DOMAIN, OUTSIDE_GLEAN_URL, STORE_GLEAN_URL, STORE_INSTANCE, startStoreFronts, type StoreFronts } from '../harness/storeNames.ts';
 import type { BrowserDriver, Capability, ScenarioBrowser } from './driver.ts';
 
 /** One scenario, browser included, must end well inside the file's minute. */
 const SCENARIO_TIMEOUT_MS = 45_000;
 
+/** The sandbox as the build under test reaches it. */
+export interface GleanServer {
+  /** What a person types as "Glean instance". */
+  instance: string;
+  /** Where the extension sends requests: the instance's base URL. */
+  url: string;
+  host: string;
+}
+
+/** The image site as the build under test reaches it. */
+export interface ScenarioSite {
+  /** The page with images to right-click, under a name of its own: a store build has no access to it yet. */
+  pageUrl(name: string): string;
+  images: ImageSite['images'];
+  /** Whether the first read from a new site asks the person (the store build) or not (the dev build reaches loopback). */
+  asksAccess: boolean;
+}
+
 export interface ScenarioContext {
   browser: ScenarioBrowser;
   /** Shared by the file's scenarios, online and without faults when each begins; mark its log with requestsFrom. */
   sandbox: Sandbox;
+  glean: GleanServer;
+  /** The sandbox again, as a server outside `*.glean.com` (store builds only). */
+  outsideGleanUrl: string;
+  /** Shared by the file's scenarios. */
+  site: ScenarioSite;
 }
 
 export interface Scenario {
@@ -41,14 +67,28 @@ export function plan(driver: BrowserDriver, scenarios: readonly Scenario[]): { r
 export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario[]): void {
   const { runs, cannot } = plan(driver, scenarios);
 
-  describe(`scenarios in ${driver.name}`, () => {
+  describe(`scenarios in ${driver.name} (${driver.build} build)`, () => {
     let sandbox: Sandbox;
+    let imageSite: ImageSite;
+    let names: StoreFronts | undefined;
+    let glean: GleanServer;
+    let site: ScenarioSite;
+    let fronts: readonly HttpsFront[] = [];
     before(async () => {
-      sandbox = await startSandbox({ port: 0 });
+      [sandbox, imageSite] = await Promise.all([startSandbox({ port: 0 }), startImageSite()]);
+      if (driver.build === 'store') {
+        names = await startStoreFronts({ sandboxPort: sandbox.port, sitePort: Number(new URL(imageSite.pageUrl).port) });
+        fronts = names.fronts;
+        glean = { instance: STORE_INSTANCE, url: STORE_GLEAN_URL, host: new URL(STORE_GLEAN_URL).host };
+        site = { pageUrl: (name) => `https://${name}.${IMAGE_SITE_DOMAIN}/page.html`, images: imageSite.images, asksAccess: true };
+      } else {
+        glean = { instance: sandbox.url, url: sandbox.url, host: new URL(sandbox.url).host };
+        site = { pageUrl: () => imageSite.pageUrl, images: imageSite.images, asksAccess: false };
+      }
     });
     after(async () => {
       await driver.dispose();
-      await sandbox?.close();
+      await Promise.all([sandbox?.close(), imageSite?.close(), names?.close()]);
     });
 
     for (const scenario of runs) {
@@ -57,9 +97,9 @@ export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario
       test(scenario.name, { timeout: SCENARIO_TIMEOUT_MS }, async () => {
         await sandbox.goOnline();
         sandbox.clearFaults();
-        const browser = await driver.launch({ needs: scenario.needs ?? [] });
+        const browser = await driver.launch({ needs: scenario.needs ?? [], fronts });
         try {
-          await scenario.run({ browser, sandbox });
+          await scenario.run({ browser, sandbox, glean, outsideGleanUrl: OUTSIDE_GLEAN_URL, site });
         } finally {
           await browser.close();
         }

@@ -6,27 +6,66 @@
 import assert from 'node:assert/strict';
 import type { SettingsInput } from '../../src/shared/messages.ts';
 import { CACHE_DATABASES, type CacheEntry } from '../../src/shared/cacheEntry.ts';
+import { DEFAULT_TIMEOUTS } from '../../src/glean/client.ts';
 import { instanceHostPattern } from '../../src/glean/instance.ts';
 import type { ImageMetadata } from '../../src/shared/imageMetadata.ts';
-import type { RecordedRequest } from '../../sandbox/server.ts';
+import type { Fault, RecordedRequest } from '../../sandbox/server.ts';
 import { eventually } from '../harness/eventually.ts';
-import { pngFile } from '../harness/files.ts';
+import { pngFile, testFile } from '../harness/files.ts';
 import { noisePng, putInSandbox } from '../harness/imageCache.ts';
-import { startImageSite } from '../harness/imageSite.ts';
-import { requestsFrom } from '../harness/requests.ts';
+import { dropConnections, requestsFrom, type RequestsSince } from '../harness/requests.ts';
 import type { ExtensionPage, Scope, ScenarioBrowser } from './driver.ts';
 import type { Scenario, ScenarioContext } from './run.ts';
 
-/** The message API of an extension page: Firefox's `browser`, or Chrome's `chrome` (promise-based in MV3). */
+/** The APIs of an extension page used here: Firefox's `browser`, or Chrome's `chrome` (promise-based in MV3). */
+interface ExtensionApis {
+  runtime: { sendMessage(message: unknown): Promise<unknown> };
+  permissions: { contains(permissions: { origins: string[] }): Promise<boolean> };
+  notifications: { getAll(): Promise<Record<string, unknown>> };
+  storage: { local: { get(keys: null): Promise<Record<string, unknown>> } };
+}
 interface PageGlobals {
-  browser?: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
-  chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };
+  browser?: ExtensionApis;
+  chrome: ExtensionApis;
+}
+
+/** Whether the extension may read `url`'s site (the pattern src/worker/contextMenu/hostAccess.ts asks for). */
+function hasAccess(page: ExtensionPage, url: string): Promise<boolean> {
+  const { protocol, hostname } = new URL(url);
+  return page.evaluate((origin) => {
+    const scope = globalThis as unknown as PageGlobals;
+    return (scope.browser ?? scope.chrome).permissions.contains({ origins: [origin] });
+  }, `${protocol}//${hostname}/*`);
+}
+
+/** How many of the extension's notifications the browser shows. */
+function notificationCount(page: ExtensionPage): Promise<number> {
+  return page.evaluate(async () => {
+    const scope = globalThis as unknown as PageGlobals;
+    return Object.keys(await (scope.browser ?? scope.chrome).notifications.getAll()).length;
+  }, undefined);
+}
+
+/**
+ * What reached Glean since `requests` began, once any request an attempt could still cause would have
+ * arrived: a marker lookup is sent through the background after the attempt, and everything before it
+ * in the log is the attempt's. Checking at once could pass while a stray request is on its way.
+ */
+async function sentBeforeMarker({ sandbox }: ScenarioContext, requests: RequestsSince, page: ExtensionPage): Promise<RecordedRequest[]> {
+  const key = `marker-${crypto.randomUUID()}`;
+  await page.evaluate((key) => {
+    const scope = globalThis as unknown as PageGlobals;
+    return (scope.browser ?? scope.chrome).runtime.sendMessage({ type: 'image/lookUp', payload: { query: { key }, session: 'marker' } });
+  }, key);
+  await eventually('the marker lookup at Glean', async () => (sandbox.requests.some((request) => request.query.key === key) ? true : undefined));
+  const all = requests.all();
+  return all.slice(0, all.findIndex((request) => request.query.key === key));
 }
 
 /** Points the extension at the sandbox through the real message contract, as Save on the Options page does. */
-async function configure({ browser, sandbox }: ScenarioContext, input: Partial<SettingsInput> = {}): Promise<void> {
+async function configure({ browser, sandbox, glean }: ScenarioContext, input: Partial<SettingsInput> = {}): Promise<void> {
   const page = await browser.openExtensionPage('options.html');
-  const payload: SettingsInput = { instance: sandbox.url, token: sandbox.token, actAs: '', authType: '', defaults: {}, ...input };
+  const payload: SettingsInput = { instance: glean.instance, token: sandbox.token, actAs: '', authType: '', defaults: {}, ...input };
   const reply = await page.evaluate((payload) => {
     const scope = globalThis as unknown as PageGlobals;
     return (scope.browser ?? scope.chrome).runtime.sendMessage({ type: 'settings/save', payload });
@@ -84,16 +123,80 @@ const uploadItem = (popup: ExtensionPage, fileName: string): Scope => popup.with
 const uploadsWithId = (requests: RecordedRequest[], id: string): RecordedRequest[] =>
   requests.filter((request) => request.operation === 'uploadimage' && request.query.id === id);
 
+
+/** Everything in the extension's storage.local, as a page reads it (the token is kept there sealed). */
+function localStorage(page: ExtensionPage): Promise<Record<string, unknown>> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as PageGlobals;
+    return (scope.browser ?? scope.chrome).storage.local.get(null);
+  }, undefined);
+}
+
+/** One lookup against a fault (the fault tables of test/e2e/lookupFaults.test.ts, a few rows of each kind). */
+interface LookupFaultRow {
+  name: string;
+  faults: Fault[];
+  /** Requests the lookup makes in all. */
+  requests: number;
+  /** `image`, or the popup's whole alert. */
+  shows: 'image' | string;
+  /** The least time between the first request and the second. */
+  waitsAtLeastMs?: number;
+}
+
+const LOOKUP_FAULT_ROWS: readonly LookupFaultRow[] = [
+  { name: 'a 503, then the image', faults: [{ status: 503 }], requests: 2, shows: 'image' },
+  { name: 'a 429 with Retry-After: 1, then the image', faults: [{ status: 429, retryAfter: '1' }], requests: 2, shows: 'image', waitsAtLeastMs: 1_000 },
+  { name: 'a 401', faults: [{ status: 401, body: 'unauthorized' }], requests: 1, shows: 'Glean rejected the API token. Check it in Options.' },
+  { name: 'a 404', faults: [], requests: 1, shows: 'Glean has no image for this key or these details. Check the key, or the type, id, ds and cid.' },
+];
+
+/** Runs `row` in a new popup: a sample's key when it should show the image, a key Glean lacks otherwise. */
+async function lookUpAgainst(context: ScenarioContext, row: LookupFaultRow, sample: number): Promise<void> {
+  const { browser, sandbox } = context;
+  const requests = requestsFrom(sandbox);
+  for (const fault of row.faults) sandbox.fault(fault);
+  // A fresh connection: Chromium resends by itself a request whose reused connection fails (test/harness/requests.ts).
+  await dropConnections(sandbox);
+  const key = row.shows === 'image' ? (sandbox.samples[sample % sandbox.samples.length]?.key ?? '') : `unknown-${crypto.randomUUID()}`;
+  const { popup, form } = await lookUpKey(browser, key);
+  if (row.shows === 'image') {
+    assert.ok((await form.waitForImage(/^Glean image/)) > 0, `${row.name}: the image decodes`);
+    await form.waitForText('from Glean', 'status');
+  } else {
+    // A hung lookup ends only at the client's per-try timeout (src/glean/client.ts).
+    await form.waitForText(row.shows, 'alert', row.faults.some((fault) => 'hang' in fault) ? DEFAULT_TIMEOUTS.lookupMs + 15_000 : undefined);
+    assert.equal(await form.liveText('alert'), row.shows, row.name);
+  }
+  const sent = await sentBeforeMarker(context, requests, popup);
+  assert.equal(sent.length, row.requests, `${row.name}: ${JSON.stringify(sent.map((r) => r.status))}`);
+  const [first, second] = sent;
+  if (row.waitsAtLeastMs !== undefined && first && second) assert.ok(second.at - first.at >= row.waitsAtLeastMs - 5, `${row.name}: retried after ${second.at - first.at} ms`);
+  await popup.close();
+}
+
+/** Picks `name` with `bytes` in a new popup and waits for the upload form's alert to say `says`; Upload then sends nothing. */
+async function pickRefused(browser: ScenarioBrowser, name: string, bytes: Buffer, says: string): Promise<ExtensionPage> {
+  const file = await testFile(name, bytes);
+  const popup = await browser.openExtensionPage('popup.html');
+  const form = popup.within('form', 'Upload image');
+  await form.setInputFiles('Image file', file.path);
+  await form.waitForText(says, 'alert');
+  await uploadSelected(popup, { type: 'UGC', id: 'refused' });
+  await form.waitForText('Choose an image file first, or drop or paste one into this window.', 'alert');
+  return popup;
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'Options: save the server and token, then test the connection',
-    async run({ browser, sandbox }) {
+    async run({ browser, sandbox, glean }) {
       const requests = requestsFrom(sandbox);
       const options = await browser.openExtensionPage('options.html');
       const form = options.within('form', 'Connection');
       // Enabled once the saved settings are in the form: typing before would be overwritten.
       await form.waitForButton('Save');
-      await form.fill('Glean instance', sandbox.url);
+      await form.fill('Glean instance', glean.instance);
       await form.fill('API token', sandbox.token);
       // Save also asks for the server's host access (already granted here: no prompt).
       await form.click('Save');
@@ -102,7 +205,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await form.waitForText(`Token saved (ends in …${sandbox.token.slice(-4)})`);
 
       await form.click('Test connection');
-      await form.waitForText(`Connected to ${new URL(sandbox.url).host}: Glean accepted the token.`, 'status');
+      await form.waitForText(`Connected to ${glean.host}: Glean accepted the token.`, 'status');
       const [probe] = requests.all();
       assert.equal(probe?.headers.authorization, `Bearer ${sandbox.token}`);
     },
@@ -240,25 +343,105 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 
   {
-    name: 'Right-click: the real menu’s “Upload image to Glean” uploads the image with the Options defaults',
+    name: 'Right-click: the real menu’s “Upload image to Glean” asks for the site at the first click (Allow), then uploads with the Options defaults',
     needs: ['native-context-menu'],
     async run(context) {
-      const site = await startImageSite();
-      try {
-        await configure(context, { defaults: { type: 'ICON', id: 'scenario-menu' } });
-        const requests = requestsFrom(context.sandbox);
-        const page = await context.browser.openWebPage(site.pageUrl);
-        await page.imagesLoaded();
-        await context.browser.chooseFromImageMenu(page, '#web', 'Upload image to Glean');
-        const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
-        assert.deepEqual(upload?.query, { type: 'ICON', id: 'scenario-menu' });
-        assert.equal(upload?.bodySha256, site.images.web.sha256);
-        // An ordinary job: the popup lists it.
-        const popup = await context.browser.openExtensionPage('popup.html');
-        await uploadItem(popup, 'picture-web.png').waitForText('Uploaded');
-      } finally {
-        await site.close();
+      const { browser, site } = context;
+      await configure(context, { defaults: { type: 'ICON', id: 'scenario-menu' } });
+      const requests = requestsFrom(context.sandbox);
+      const page = await browser.openWebPage(site.pageUrl('allow'));
+      await page.imagesLoaded();
+      await browser.chooseFromImageMenu(page, '#web', 'Upload image to Glean');
+      if (site.asksAccess) await browser.answerPermissionPrompt(page, 'allow');
+      const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
+      assert.deepEqual(upload?.query, { type: 'ICON', id: 'scenario-menu' });
+      assert.equal(upload?.bodySha256, site.images.web.sha256);
+      // An ordinary job: the popup lists it.
+      const popup = await browser.openExtensionPage('popup.html');
+      await uploadItem(popup, 'picture-web.png').waitForText('Uploaded');
+      if (site.asksAccess) assert.equal(await hasAccess(popup, site.pageUrl('allow')), true, '“Allow” granted the site');
+    },
+  },
+
+  {
+    name: 'Right-click: refusing the browser’s prompt for a new site uploads nothing and leaves the site without access',
+    needs: ['native-context-menu', 'permission-prompt'],
+    async run(context) {
+      const { browser, site, sandbox } = context;
+      await configure(context, { defaults: { type: 'ICON', id: 'scenario-menu-deny' } });
+      const requests = requestsFrom(sandbox);
+      const page = await browser.openWebPage(site.pageUrl('deny'));
+      await page.imagesLoaded();
+      const options = await browser.openExtensionPage('options.html');
+      const notificationsBefore = await notificationCount(options);
+      await browser.chooseFromImageMenu(page, '#web', 'Upload image to Glean');
+      await browser.answerPermissionPrompt(page, 'deny');
+      // The refusal is told by a notification (src/worker/contextMenu/notify.ts), and nothing is queued.
+      await eventually('a notification', async () => ((await notificationCount(options)) > notificationsBefore ? true : undefined));
+      assert.equal(await hasAccess(options, site.pageUrl('deny')), false);
+      assert.deepEqual(await sentBeforeMarker(context, requests, options), [], 'nothing was sent to Glean');
+    },
+  },
+
+  {
+    name: 'Right-click: a blob: image is read in the page through activeTab, with no access to its site',
+    needs: ['native-context-menu'],
+    async run(context) {
+      const { browser, site } = context;
+      await configure(context, { defaults: { type: 'ICON', id: 'scenario-blob' } });
+      const requests = requestsFrom(context.sandbox);
+      const page = await browser.openWebPage(site.pageUrl('blob'));
+      await page.imagesLoaded();
+      // No prompt to answer: a blob: URL needs no host access, and the menu click grants activeTab.
+      await browser.chooseFromImageMenu(page, '#blob', 'Upload image to Glean');
+      const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
+      assert.deepEqual(upload?.query, { type: 'ICON', id: 'scenario-blob' });
+      assert.equal(upload?.bodySha256, site.images.blob.sha256, 'the blob’s own bytes');
+      if (site.asksAccess) {
+        const popup = await browser.openExtensionPage('popup.html');
+        assert.equal(await hasAccess(popup, site.pageUrl('blob')), false, 'uploaded without access to the site');
       }
+    },
+  },
+
+  {
+    name: 'Options: Save with a server outside *.glean.com asks the browser for it; “Allow” saves and connects',
+    needs: ['permission-prompt'],
+    async run({ browser, sandbox, outsideGleanUrl }) {
+      const options = await browser.openExtensionPage('options.html');
+      const form = options.within('form', 'Connection');
+      await form.waitForButton('Save');
+      await form.fill('Glean instance', outsideGleanUrl);
+      await form.fill('API token', sandbox.token);
+      await form.click('Save');
+      await browser.answerPermissionPrompt(options, 'allow');
+      await form.waitForText('Settings saved.', 'status');
+      assert.equal(await hasAccess(options, outsideGleanUrl), true);
+      const requests = requestsFrom(sandbox);
+      await form.click('Test connection');
+      await form.waitForText(`Connected to ${new URL(outsideGleanUrl).host}: Glean accepted the token.`, 'status');
+      assert.equal(requests.all()[0]?.headers.host, new URL(outsideGleanUrl).host);
+    },
+  },
+
+  {
+    name: 'Options: Save with a server outside *.glean.com asks the browser for it; “Deny” saves nothing and says what to do',
+    needs: ['permission-prompt'],
+    async run({ browser, sandbox, outsideGleanUrl }) {
+      const options = await browser.openExtensionPage('options.html');
+      const form = options.within('form', 'Connection');
+      await form.waitForButton('Save');
+      await form.fill('Glean instance', outsideGleanUrl);
+      await form.fill('API token', sandbox.token);
+      await form.click('Save');
+      await browser.answerPermissionPrompt(options, 'deny');
+      await form.waitForText('The browser did not allow access to that server, so nothing was saved. Save again and choose Allow.', 'alert');
+      assert.equal(await hasAccess(options, outsideGleanUrl), false);
+      const stored = await options.evaluate(() => {
+        const scope = globalThis as unknown as PageGlobals;
+        return (scope.browser ?? scope.chrome).storage.local.get(null);
+      }, undefined);
+      assert.ok(!JSON.stringify(stored).includes(new URL(outsideGleanUrl).hostname), `nothing saved: ${JSON.stringify(Object.keys(stored))}`);
     },
   },
 
@@ -268,12 +451,12 @@ export const SCENARIOS: readonly Scenario[] = [
     async run(context) {
       const { browser, sandbox } = context;
       await configure(context);
-      const pattern = instanceHostPattern(sandbox.url);
+      const pattern = instanceHostPattern(context.glean.url);
       await browser.withholdHostAccess(pattern);
       const requests = requestsFrom(sandbox);
 
       const popup = await browser.openExtensionPage('popup.html');
-      await popup.waitForText(`Glean Images may not reach ${new URL(sandbox.url).host} yet`, 'alert');
+      await popup.waitForText(`Glean Images may not reach ${context.glean.host} yet`, 'alert');
 
       const lookUp = popup.within('form', 'Look up image');
       await lookUp.select('Type', 'USER');
@@ -297,6 +480,115 @@ export const SCENARIOS: readonly Scenario[] = [
       assert.equal(uploadsWithId(requests.all(), 'scenario-access')[0]?.bodySha256, file.sha256);
       await lookUp.click('Look up');
       await lookUp.waitForText('from Glean', 'status');
+    },
+  },
+  ...LOOKUP_FAULT_ROWS.map(
+    (row, sample): Scenario => ({
+      name: `Faults: a lookup that meets ${row.name} → ${row.requests} request(s), ${row.shows === 'image' ? 'the image' : 'what it means'}`,
+      async run(context) {
+        await configure(context);
+        await lookUpAgainst(context, row, sample);
+      },
+    }),
+  ),
+
+  {
+    name: 'Faults: a lookup Glean never answers ends at the per-try timeout with “took too long”, not retried',
+    async run(context) {
+      await configure(context);
+      await lookUpAgainst(context, { name: 'no answer', faults: [{ hang: true }], requests: 1, shows: 'Glean took too long to answer. Try again later.' }, 0);
+    },
+  },
+
+  {
+    name: 'Faults: an upload that meets a 503 is retried and ends Uploaded, sent once more',
+    async run(context) {
+      const { browser, sandbox } = context;
+      await configure(context);
+      const requests = requestsFrom(sandbox);
+      sandbox.fault({ status: 503, operation: 'uploadimage' });
+      await dropConnections(sandbox);
+      const file = await pngFile('scenario-503.png');
+      const popup = await browser.openExtensionPage('popup.html');
+      await popup.within('form', 'Upload image').setInputFiles('Image file', file.path);
+      await uploadSelected(popup, { type: 'UGC', id: 'scenario-503' });
+      await uploadItem(popup, 'scenario-503.png').waitForText('Uploaded');
+      assert.deepEqual(uploadsWithId(requests.all(), 'scenario-503').map((request) => request.status), [503, 200]);
+    },
+  },
+
+  {
+    name: 'Bad input: a text file, an empty file and an ID with control characters are refused with a message, and nothing is sent',
+    async run(context) {
+      const { browser } = context;
+      await configure(context);
+      const requests = requestsFrom(context.sandbox);
+      await pickRefused(browser, 'not-an-image.png', Buffer.from('hello, I am text'), 'That file is not an image Glean can take (PNG, JPEG, GIF, WebP, BMP, ICO, AVIF or SVG), whatever its name says.');
+      await pickRefused(browser, 'empty.png', Buffer.alloc(0), 'That file is empty. Choose the image file again.');
+      const file = await pngFile('scenario-control.png');
+      const popup = await browser.openExtensionPage('popup.html');
+      await popup.within('form', 'Upload image').setInputFiles('Image file', file.path);
+      await uploadSelected(popup, { type: 'UGC', id: 'photo-\u001b[31m-red' });
+      await popup.within('form', 'Upload image').waitForText('ID contains invisible control characters. Type it again.', 'alert');
+      assert.deepEqual(await sentBeforeMarker(context, requests, popup), [], 'nothing was sent');
+    },
+  },
+
+  {
+    name: 'Options: an instance with a path, with credentials or a javascript: one, and an act-as that is no email are refused, and nothing is saved',
+    async run(context) {
+      const { browser } = context;
+      await configure(context);
+      const rows: [field: 'Glean instance' | 'Act as', value: string, says: string][] = [
+        ['Glean instance', 'https://acme-prod-be.glean.com/rest/api/v1', 'Enter only the server, without a path, such as https://acme-prod-be.glean.com.'],
+        ['Glean instance', 'https://alex:hunter2@acme-prod-be.glean.com', 'Remove the user name and password from the address; the API token goes in its own field.'],
+        ['Glean instance', 'javascript:alert(document.domain)', 'The Glean instance must be an https:// address or an instance name such as acme-prod.'],
+        ['Act as', 'alex; drop table users', '“Act as” must be an email address, such as alex@example.com, or empty.'],
+      ];
+      for (const [field, value, says] of rows) {
+        const options = await browser.openExtensionPage('options.html');
+        const before = await localStorage(options);
+        const form = options.within('form', 'Connection');
+        await form.waitForButton('Save');
+        await form.fill(field, value);
+        await form.fill('API token', 'a-new-token-1234');
+        await form.click('Save');
+        await form.waitForText(says, 'alert');
+        assert.equal(await form.liveText('alert'), says, value);
+        assert.equal(await form.fieldValue(field), value, 'what was typed stays');
+        assert.deepEqual(await localStorage(options), before, `nothing was saved for ${value}`);
+        await options.close();
+      }
+    },
+  },
+
+  {
+    name: 'Token custody: the saved token never comes back to a page, and Glean gets it only as Authorization: Bearer',
+    async run(context) {
+      const { browser, sandbox, glean } = context;
+      const requests = requestsFrom(sandbox);
+      const options = await browser.openExtensionPage('options.html');
+      const form = options.within('form', 'Connection');
+      await form.waitForButton('Save');
+      await form.fill('Glean instance', glean.instance);
+      await form.fill('API token', sandbox.token);
+      await form.click('Save');
+      await form.waitForText('Settings saved.', 'status');
+      const { popup, form: lookUp } = await lookUpKey(browser, sandbox.samples[0]?.key ?? '');
+      await lookUp.waitForText('from Glean', 'status');
+      const seen = async (page: ExtensionPage): Promise<string> =>
+        page.evaluate(async () => {
+          const scope = globalThis as unknown as PageGlobals;
+          const fields = Array.from(document.querySelectorAll('input')).map((input) => input.value);
+          return JSON.stringify([document.documentElement.outerHTML, fields, await (scope.browser ?? scope.chrome).storage.local.get(null)]);
+        }, undefined);
+      for (const page of [options, popup]) assert.ok(!(await seen(page)).includes(sandbox.token), 'no page shows or reads the token');
+      const sent = requests.all();
+      assert.ok(sent.length > 0);
+      for (const request of sent) {
+        assert.equal(request.headers.authorization, `Bearer ${sandbox.token}`);
+        assert.ok(!JSON.stringify({ ...request.headers, authorization: '' }).includes(sandbox.token) && !request.path.includes(sandbox.token), 'only in Authorization');
+      }
     },
   },
 ];
