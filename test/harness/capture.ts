@@ -22,11 +22,16 @@ import { eventually } from './eventually.ts';
 export async function buildThatMayCaptureAnyTab(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'glean-images-capture-ext-'));
   await cp(join(root, 'dist', 'chrome-dev'), dir, { recursive: true });
+  await mayCaptureAnyTab(dir);
+  return dir;
+}
+
+/** Adds `<all_urls>` to the manifest of the unpacked build in `dir` (Chromium's or Firefox's), for the reason above. */
+export async function mayCaptureAnyTab(dir: string): Promise<void> {
   const manifestPath = join(dir, 'manifest.json');
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { host_permissions?: string[] };
   manifest.host_permissions = [...(manifest.host_permissions ?? []), '<all_urls>'];
   await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
-  return dir;
 }
 
 export interface RealPopup {
