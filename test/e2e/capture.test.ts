@@ -1,14 +1,14 @@
 /// <reference types="chrome" />
 /**
  * Issue 15 end to end in Chromium: many images at once, "Screenshot this tab" (whole and cropped, by
- * keyboard and by pointer), the `screenshot-tab` command, Copy Markdown and Copy image read back from the
- * clipboard, and an image uploaded from a pasted link. What is real and what is simulated:
+ * keyboard and by pointer), Copy Markdown and Copy image read back from the clipboard, and an image
+ * uploaded from a pasted link (the `screenshot-tab` shortcut, pressed for real, is
+ * test/e2e/screenshotCommand.test.ts). What is real and what is simulated:
  * - real: the popup (as a tab, or the real toolbar popup over CDP), the files, drops (trusted CDP drag
  *   events), pastes (Ctrl+V), the capture (`tabs.captureVisibleTab`), the crop, the clipboard, the
  *   worker, the sandbox's request log;
- * - simulated: the `activeTab` grant a toolbar click or a shortcut gives (the build is given
- *   `<all_urls>` instead: test/harness/capture.ts says why), and the shortcut itself (the worker's real
- *   `commands.onCommand` listener is called with the tab, as Chrome calls it for a pressed shortcut).
+ * - simulated: the `activeTab` grant a toolbar click gives (the build is given `<all_urls>` instead:
+ *   test/harness/capture.ts says why).
  */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
@@ -199,35 +199,6 @@ describe('Screenshot this tab', () => {
       await crop.getByRole('button', { name: 'Apply crop' }).click();
       await crop.waitFor({ state: 'detached' });
       assert.deepEqual(await upload('shot-pointer'), dragged);
-    } finally {
-      await popup.evaluate(() => window.close()).catch(() => undefined);
-      await disconnect();
-      await page.close();
-    }
-  });
-
-  test('the screenshot-tab command captures the tab and opens the popup with the capture selected', async () => {
-    const { page, size } = await pageToCapture();
-    const worker = await extension.worker();
-    // Chrome calls the command's listener with the tab the shortcut was pressed in; so does this. A
-    // shortcut is pressed in a focused window, and `action.openPopup` needs one: headless, nothing has
-    // focused it yet.
-    await worker.evaluate(async (url) => {
-      const [tab] = await chrome.tabs.query({ url });
-      if (!tab) throw new Error('no tab to capture');
-      await chrome.windows.update(tab.windowId, { focused: true });
-      // `dispatch` is on every extension event object, undocumented (test/harness/... uses it for menus too).
-      (chrome.commands.onCommand as unknown as { dispatch(command: string, tab: chrome.tabs.Tab): void }).dispatch('screenshot-tab', tab);
-    }, site.pageUrl);
-    const { popup, disconnect } = await attachToToolbarPopup(extension);
-    try {
-      const form = uploadForm(popup);
-      await form.getByRole('img', { name: /^Preview of Screenshot of 127\.0\.0\.1 / }).waitFor();
-      assert.equal(await form.getByRole('combobox', { name: 'Type' }).inputValue(), 'FEEDBACK');
-      await form.getByRole('textbox', { name: 'ID', exact: true }).fill('shot-command');
-      await form.getByRole('button', { name: 'Upload' }).click();
-      const job = await uploadedJob('shot-command');
-      assert.deepEqual(pngSize(await uploadedBytes(sandbox, job.result?.url ?? '')), size);
     } finally {
       await popup.evaluate(() => window.close()).catch(() => undefined);
       await disconnect();

@@ -9,22 +9,29 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Sandbox } from '../../sandbox/server.ts';
 import { root, type Extension } from './chromium.ts';
+import { eventually } from './eventually.ts';
 
 /**
  * A copy of dist/chrome-dev whose manifest also asks for `<all_urls>`. Simulated, and why: Chrome lets
  * `tabs.captureVisibleTab` run with `activeTab` only after a click on the toolbar button, a menu click
  * or a keyboard shortcut, none of which automation can give a headless browser (a popup opened by
  * `action.openPopup()` or a command dispatched in the worker carries no grant); `<all_urls>` is the
- * other permission the capture accepts. The product never asks for it.
+ * other permission the capture accepts. The product never asks for it. (A shortcut typed on an Xvfb
+ * display does grant it: test/e2e/screenshotCommand.test.ts needs no such copy.)
  */
 export async function buildThatMayCaptureAnyTab(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'glean-images-capture-ext-'));
   await cp(join(root, 'dist', 'chrome-dev'), dir, { recursive: true });
+  await mayCaptureAnyTab(dir);
+  return dir;
+}
+
+/** Adds `<all_urls>` to the manifest of the unpacked build in `dir` (Chromium's or Firefox's), for the reason above. */
+export async function mayCaptureAnyTab(dir: string): Promise<void> {
   const manifestPath = join(dir, 'manifest.json');
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { host_permissions?: string[] };
   manifest.host_permissions = [...(manifest.host_permissions ?? []), '<all_urls>'];
   await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
-  return dir;
 }
 
 export interface RealPopup {
@@ -33,13 +40,31 @@ export interface RealPopup {
   disconnect(): Promise<void>;
 }
 
-/** The toolbar popup the worker's `action.openPopup()` opened (or is opening), reached over CDP. */
-export async function attachToToolbarPopup(extension: Extension): Promise<RealPopup> {
-  const browser: Browser = await chromium.connectOverCDP(`http://127.0.0.1:${extension.debuggingPort}`);
+/**
+ * The toolbar popup the worker's `action.openPopup()` opened (or is opening), reached over CDP.
+ * Playwright's `connectOverCDP` lists a toolbar popup that is already open when it connects, but never
+ * attaches to one that opens later (its target stays `attached: false` in `Target.getTargets`, and no
+ * `page` event comes): a test that connects before the popup opens finds nothing, and one that connects
+ * after it passes, so a slower capture made this flaky. So wait for the popup's target in DevTools'
+ * own target list (https://chromedevtools.github.io/devtools-protocol/#endpoints), then connect.
+ */
+export async function attachToToolbarPopup(extension: Extension, timeoutMs = 15_000): Promise<RealPopup> {
+  const endpoint = `http://127.0.0.1:${extension.debuggingPort}`;
   const popupUrl = `chrome-extension://${extension.id}/popup.html`;
-  const existing = browser.contexts().flatMap((c) => c.pages()).find((p) => p.url() === popupUrl);
-  const popup = existing ?? (await browser.contexts()[0]?.waitForEvent('page', { predicate: (p) => p.url() === popupUrl }));
-  if (!popup) throw new Error('the toolbar popup did not open');
+  await eventually(
+    'the toolbar popup',
+    async () => {
+      const targets = (await (await fetch(`${endpoint}/json/list`)).json()) as Array<{ type: string; url: string }>;
+      return targets.some((target) => target.type === 'page' && target.url === popupUrl) ? true : undefined;
+    },
+    timeoutMs,
+  );
+  const browser: Browser = await chromium.connectOverCDP(endpoint);
+  const popup = browser.contexts().flatMap((c) => c.pages()).find((p) => p.url() === popupUrl);
+  if (!popup) {
+    await browser.close();
+    throw new Error('the toolbar popup is open but CDP did not list it');
+  }
   return { popup, disconnect: () => browser.close() };
 }
 

@@ -13,6 +13,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Locator, type Page } from 'playwright-core';
+import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { CHROMIUM, root } from '../harness/chromium.ts';
 import { chromiumNameArgs, type HttpsFront } from '../harness/httpsFront.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
@@ -34,8 +35,8 @@ class PlaywrightScope implements Scope {
     // A list box's accessible name ends with its chosen option's words ("Type (none)").
     await this.root.getByRole('combobox', { name: new RegExp(`^${asPattern(label).source}\\b`) }).selectOption(value);
   }
-  async setInputFiles(label: string, path: string): Promise<void> {
-    await this.root.getByLabel(label, { exact: true }).setInputFiles(path);
+  async setInputFiles(label: string, paths: string | readonly string[]): Promise<void> {
+    await this.root.getByLabel(label, { exact: true }).setInputFiles(typeof paths === 'string' ? paths : [...paths]);
   }
   async click(name: string): Promise<void> {
     await this.root.getByRole('button', { name, exact: true }).click();
@@ -55,7 +56,9 @@ class PlaywrightScope implements Scope {
     return (await this.root.getByRole(role, { includeHidden: true }).textContent()) ?? '';
   }
   fieldValue(label: string): Promise<string> {
-    return this.root.getByLabel(label, { exact: true }).inputValue();
+    // A list box's accessible name ends with its chosen option's words, as in `select`.
+    const listBox = this.root.getByRole('combobox', { name: new RegExp(`^${asPattern(label).source}\\b`) });
+    return this.root.getByLabel(label, { exact: true }).or(listBox).inputValue();
   }
   async waitForImage(name: string | RegExp): Promise<number> {
     const image = this.root.getByRole('img', typeof name === 'string' ? { name, exact: true } : { name });
@@ -264,6 +267,30 @@ class ChromiumBrowser implements ScenarioBrowser {
     }
   }
 
+  async pasteText(extensionPage: ExtensionPage, text: string): Promise<void> {
+    const { page } = own(extensionPage, ChromiumExtensionPage);
+    await this.allowClipboard(page);
+    await page.evaluate((text) => navigator.clipboard.writeText(text), text);
+    await page.mouse.click(5, 5);
+    await page.keyboard.press('Control+V');
+  }
+
+  async readClipboardText(extensionPage: ExtensionPage): Promise<string> {
+    const { page } = own(extensionPage, ChromiumExtensionPage);
+    await this.allowClipboard(page);
+    return page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  /**
+   * Chrome lets a page read the clipboard only with the person's leave (a prompt headless Chrome cannot
+   * show), and write it outside a click only when focused: the test gives both. To every origin of this
+   * test browser: CDP refuses a chrome-extension:// origin ("Permission can't be granted to opaque origins").
+   */
+  private async allowClipboard(page: Page): Promise<void> {
+    await this.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.bringToFront();
+  }
+
   private requireDisplay(): Display {
     if (!this.pooled.display) throw new Error('this scenario did not declare native-context-menu, so the browser has no display');
     return this.pooled.display;
@@ -303,6 +330,7 @@ export function chromiumDriver(build: Build): BrowserDriver {
       // Its own folder, so its own id: Chromium derives an unpacked extension's id from its path.
       const extensionDir = await mkdtemp(join(tmpdir(), 'glean-images-extension-'));
       await cp(join(root, 'dist', build === 'store' ? 'chrome' : 'chrome-dev'), extensionDir, { recursive: true });
+      if (needs.includes('capture-tab')) await mayCaptureAnyTab(extensionDir);
       const { id } = await cdp.send('Extensions.loadUnpacked', { path: extensionDir });
       const scope = `chrome-extension://${id}/`;
       if (!context.serviceWorkers().some((worker) => worker.url().startsWith(scope))) {

@@ -17,8 +17,8 @@ export interface Scope {
   fill(label: string, value: string): Promise<void>;
   /** Chooses the option with `value` in the list box labelled `label`. */
   select(label: string, value: string): Promise<void>;
-  /** Gives the file input labelled `label` this file, as the browser's file picker would. */
-  setInputFiles(label: string, path: string): Promise<void>;
+  /** Gives the file input labelled `label` these files at once, as the browser's file picker would. */
+  setInputFiles(label: string, paths: string | readonly string[]): Promise<void>;
   /** Clicks the button named `name`, once it is enabled. */
   click(name: string): Promise<void>;
   /** Waits until a button named `name` is there and enabled (such as Save, once settings are loaded). */
@@ -71,7 +71,13 @@ export type Capability =
    * The browser's own permission prompt, shown for a site the build has no access to yet, answered
    * either way by keys as a person would (the store build: the dev build already reaches loopback).
    */
-  | 'permission-prompt';
+  | 'permission-prompt'
+  /**
+   * `tabs.captureVisibleTab` from a popup opened as a tab. The product captures on the `activeTab` grant
+   * of a toolbar click or a shortcut, which automation cannot give a page opened in a tab; a copy of the
+   * build with `<all_urls>` stands in for it (as test/harness/capture.ts does in Chromium).
+   */
+  | 'capture-tab';
 
 export interface ScenarioBrowser {
   readonly name: 'Chromium' | 'Firefox';
@@ -94,6 +100,10 @@ export interface ScenarioBrowser {
   pasteImage(page: ExtensionPage, path: string): Promise<void>;
   /** Drags the file from outside and drops it on the page. */
   dropFile(page: ExtensionPage, path: string): Promise<void>;
+  /** Puts `text` on the clipboard and presses Ctrl+V on the page (outside any field). */
+  pasteText(page: ExtensionPage, text: string): Promise<void>;
+  /** What the clipboard holds as text, read in the page as the page itself could. */
+  readClipboardText(page: ExtensionPage): Promise<string>;
   /** Ends the scenario: its pages and its extension go; the browser may serve the next scenario. */
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { root } from '../harness/chromium.ts';
 import type { HttpsFront } from '../harness/httpsFront.ts';
 import { startNamesProxy, type NamesProxy } from '../harness/namesProxy.ts';
@@ -88,9 +89,9 @@ class PuppeteerScope implements Scope {
     const control = await this.control(label);
     await (control as ElementHandle<HTMLSelectElement>).select(value);
   }
-  async setInputFiles(label: string, path: string): Promise<void> {
+  async setInputFiles(label: string, paths: string | readonly string[]): Promise<void> {
     const control = await this.control(label);
-    await (control as ElementHandle<HTMLInputElement>).uploadFile(path);
+    await (control as ElementHandle<HTMLInputElement>).uploadFile(...(typeof paths === 'string' ? [paths] : paths));
   }
   async click(name: string): Promise<void> {
     // The locator waits until the button is visible, enabled and still.
@@ -350,6 +351,23 @@ class FirefoxBrowser implements ScenarioBrowser {
     await tab.keyboard.up('Control');
   }
 
+  /** Headless too: Firefox's headless clipboard carries text to a paste event (images it does not). */
+  async pasteText(extensionPage: ExtensionPage, text: string): Promise<void> {
+    const { tab } = own(extensionPage, FirefoxExtensionPage);
+    await tab.bringToFront();
+    await tab.evaluate((text) => navigator.clipboard.writeText(text), text);
+    await tab.mouse.click(5, 5);
+    await tab.keyboard.down('Control');
+    await tab.keyboard.press('v');
+    await tab.keyboard.up('Control');
+  }
+
+  /** Firefox reads back, without a paste prompt, text the extension's own page put there (checked headless, ESR 153). */
+  async readClipboardText(extensionPage: ExtensionPage): Promise<string> {
+    const { tab } = own(extensionPage, FirefoxExtensionPage);
+    return tab.evaluate(() => navigator.clipboard.readText());
+  }
+
   dropFile(): Promise<void> {
     return Promise.reject(new Error(FIREFOX_CANNOT['drop-file']));
   }
@@ -401,6 +419,8 @@ export function firefoxDriver(build: Build): BrowserDriver {
       const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { browser_specific_settings: { gecko: { id: string } } };
       manifest.browser_specific_settings.gecko.id = addonId(n);
       await writeFile(manifestPath, JSON.stringify(manifest));
+      // Firefox grants a manifest's host permissions, `<all_urls>` too, when it is installed this way.
+      if (needs.includes('capture-tab')) await mayCaptureAnyTab(extensionDir);
       const ready = await pooled;
       const id = await ready.browser.installExtension(extensionDir);
       return new FirefoxBrowser(ready, id, addonUuid(n), extensionDir);

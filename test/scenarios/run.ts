@@ -27,6 +27,8 @@ export interface ScenarioSite {
   /** The page with images to right-click, under a name of its own: a store build has no access to it yet. */
   pageUrl(name: string): string;
   images: ImageSite['images'];
+  /** Every request the site answered. */
+  requests: ImageSite['requests'];
   /** Whether the first read from a new site asks the person (the store build) or not (the dev build reaches loopback). */
   asksAccess: boolean;
 }
@@ -80,10 +82,10 @@ export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario
         names = await startStoreFronts({ sandboxPort: sandbox.port, sitePort: Number(new URL(imageSite.pageUrl).port) });
         fronts = names.fronts;
         glean = { instance: STORE_INSTANCE, url: STORE_GLEAN_URL, host: new URL(STORE_GLEAN_URL).host };
-        site = { pageUrl: (name) => `https://${name}.${IMAGE_SITE_DOMAIN}/page.html`, images: imageSite.images, asksAccess: true };
+        site = { pageUrl: (name) => `https://${name}.${IMAGE_SITE_DOMAIN}/page.html`, images: imageSite.images, requests: imageSite.requests, asksAccess: true };
       } else {
         glean = { instance: sandbox.url, url: sandbox.url, host: new URL(sandbox.url).host };
-        site = { pageUrl: () => imageSite.pageUrl, images: imageSite.images, asksAccess: false };
+        site = { pageUrl: () => imageSite.pageUrl, images: imageSite.images, requests: imageSite.requests, asksAccess: false };
       }
     });
     after(async () => {

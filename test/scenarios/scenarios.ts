@@ -16,6 +16,7 @@ import { noisePng, putInSandbox } from '../harness/imageCache.ts';
 import { dropConnections, requestsFrom, type RequestsSince } from '../harness/requests.ts';
 import type { ExtensionPage, Scope, ScenarioBrowser } from './driver.ts';
 import type { Scenario, ScenarioContext } from './run.ts';
+import { pngSize, uploadedBytes } from '../harness/capture.ts';
 
 /** The APIs of an extension page used here: Firefox's `browser`, or Chrome's `chrome` (promise-based in MV3). */
 interface ExtensionApis {
@@ -185,6 +186,27 @@ async function pickRefused(browser: ScenarioBrowser, name: string, bytes: Buffer
   await uploadSelected(popup, { type: 'UGC', id: 'refused' });
   await form.waitForText('Choose an image file first, or drop or paste one into this window.', 'alert');
   return popup;
+}
+
+/** The uploaded jobs' Glean URLs, read from the upload job store in an extension page, as the popup lists them. */
+function uploadedUrls(page: ExtensionPage): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('glean-images-upload-jobs');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('jobs', 'readonly').objectStore('jobs').getAll();
+          request.onerror = () => reject(request.error);
+          request.onsuccess = () => {
+            open.result.close();
+            const jobs = request.result as Array<{ state: string; result?: { url?: string } }>;
+            resolve(jobs.flatMap((job) => (job.state === 'uploaded' && job.result?.url ? [job.result.url] : [])));
+          };
+        };
+      }),
+    undefined,
+  );
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -589,6 +611,100 @@ export const SCENARIOS: readonly Scenario[] = [
         assert.equal(request.headers.authorization, `Bearer ${sandbox.token}`);
         assert.ok(!JSON.stringify({ ...request.headers, authorization: '' }).includes(sandbox.token) && !request.path.includes(sandbox.token), 'only in Authorization');
       }
+    },
+  },
+
+  // Issue 15 (capture and batch), kept together at the end of the list.
+  {
+    name: 'Popup: three files picked at once upload as three jobs with the shared details, byte for byte',
+    async run(context) {
+      await configure(context);
+      const requests = requestsFrom(context.sandbox);
+      const names = ['one', 'two', 'three'].map((name) => `scenario-batch-${name}.png`);
+      const files = await Promise.all(names.map((name) => pngFile(name)));
+      const popup = await context.browser.openExtensionPage('popup.html');
+      const form = popup.within('form', 'Upload image');
+      await form.setInputFiles('Image file', files.map((file) => file.path));
+      await form.waitForText('3 images selected', 'status');
+      for (const name of names) await form.waitForImage(`Preview of ${name}`);
+      await form.select('Type', 'LOGO');
+      await form.fill('ID', 'scenario-batch');
+      await form.fill('Datasource', 'batchds');
+      await form.fill('Content ID', 'batch-cid');
+      await form.click('Upload');
+      await form.waitForText('3 of 3 uploaded.', 'status');
+      const uploads = await requests.waitFor(3, { operation: 'uploadimage' });
+      assert.equal(uploads.length, 3, 'one upload per file');
+      for (const upload of uploads) assert.deepEqual(upload.query, { type: 'LOGO', id: 'scenario-batch', ds: 'batchds', cid: 'batch-cid' });
+      assert.deepEqual(uploads.map((upload) => upload.bodySha256).sort(), files.map((file) => file.sha256).sort(), 'each file arrived as picked');
+    },
+  },
+
+  {
+    name: 'Popup: Copy Markdown puts ![name](url) on the clipboard',
+    async run(context) {
+      await configure(context);
+      const file = await pngFile('scenario-markdown.png');
+      const popup = await context.browser.openExtensionPage('popup.html');
+      await popup.within('form', 'Upload image').setInputFiles('Image file', file.path);
+      await uploadSelected(popup, { type: 'UGC', id: 'scenario-markdown' });
+      const item = uploadItem(popup, 'scenario-markdown.png');
+      await item.waitForText('Uploaded');
+      const [url] = await uploadedUrls(popup);
+      assert.ok(url, 'the job holds the URL Glean gave');
+      await item.click('Copy Markdown');
+      await item.waitForButton('Copied');
+      assert.equal(await context.browser.readClipboardText(popup), `![scenario-markdown.png](${url})`);
+    },
+  },
+
+  {
+    name: 'Popup: a pasted image address is offered, fetched by the background, and uploaded byte for byte',
+    async run(context) {
+      const { browser, site } = context;
+      await configure(context);
+      const requests = requestsFrom(context.sandbox);
+      const address = new URL('/picture-web.png', site.pageUrl('link')).href;
+      const before = site.requests.length;
+      const popup = await browser.openExtensionPage('popup.html');
+      await browser.pasteText(popup, address);
+      const form = popup.within('form', 'Upload image');
+      await form.within('group', `Upload the image at ${address}?`).click('Get image');
+      // A store build asks for the site from the click (the dev build reaches loopback already).
+      if (site.asksAccess) await browser.answerPermissionPrompt(popup, 'allow');
+      await form.waitForImage('Preview of picture-web.png');
+      await uploadSelected(popup, { type: 'ICON', id: 'scenario-link' });
+      const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
+      assert.equal(upload?.query.id, 'scenario-link');
+      assert.equal(upload?.bodySha256, site.images.web.sha256, 'the image the address names');
+      const fetched = site.requests.slice(before).filter((request) => request.path === '/picture-web.png');
+      assert.equal(fetched.length, 1, 'fetched once');
+      assert.equal(fetched[0]?.headers.cookie, undefined, 'without cookies');
+      assert.equal(fetched[0]?.headers.authorization, undefined, 'and never with the Glean token');
+    },
+  },
+
+  {
+    name: 'Popup: “Screenshot this tab” selects the capture as FEEDBACK and uploads a PNG the size of the tab',
+    needs: ['capture-tab'],
+    async run(context) {
+      await configure(context);
+      const requests = requestsFrom(context.sandbox);
+      // The popup, opened as a tab, is the current window's active tab: the one it captures.
+      const popup = await context.browser.openExtensionPage('popup.html');
+      const size = await popup.evaluate(() => ({ width: Math.round(innerWidth * devicePixelRatio), height: Math.round(innerHeight * devicePixelRatio) }), undefined);
+      const form = popup.within('form', 'Upload image');
+      await form.click('Screenshot this tab');
+      await form.waitForImage(/^Preview of Screenshot of /);
+      assert.equal(await form.fieldValue('Type'), 'FEEDBACK');
+      await form.fill('ID', 'scenario-screenshot');
+      await form.click('Upload');
+      const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
+      assert.deepEqual(upload?.query, { type: 'FEEDBACK', id: 'scenario-screenshot' });
+      assert.equal(upload?.headers['content-type'], 'image/png');
+      await popup.within('list', 'Recent uploads').waitForText('Uploaded');
+      const [url] = await uploadedUrls(popup);
+      assert.deepEqual(pngSize(await uploadedBytes(context.sandbox, url ?? '')), size);
     },
   },
 ];

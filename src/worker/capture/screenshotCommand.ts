@@ -17,11 +17,11 @@ export const SCREENSHOT_COMMAND = 'screenshot-tab';
 
 export function onScreenshotCommand(command: string, tab: Tabs.Tab | undefined): void {
   if (command !== SCREENSHOT_COMMAND) return;
-  // Both start before the first await: `action.openPopup` needs the shortcut's user action (Firefox).
-  // The popup first: headless Chromium 156 reports the window unfocused while a capture runs, and
-  // `openPopup` refuses an unfocused window. The toolbar popup is not part of the tab's picture; where
-  // it cannot open, src/worker/openPopup.ts opens the page in a window of its own, beside this one.
-  void openPopup().catch((error: unknown) => console.error('Glean Images: the popup did not open', error));
+  // The popup first, before the first await: Firefox opens it only within the shortcut's user action
+  // (src/worker/openPopup.ts). Chrome needs no such order, and the popup is no part of the tab's picture
+  // (`captureVisibleTab` takes the page, not the browser's own windows). Over the tab's own window: the
+  // one the shortcut was pressed in, focused then. Where it cannot open, a window of its own opens.
+  void openPopup(tab?.windowId).catch((error: unknown) => console.error('Glean Images: the popup did not open', error));
   const capture = captureTab(tab?.windowId, tab?.url);
   void (async () => {
     // The popup, opening now, must not show an image kept before this one while this one is captured.

@@ -34,7 +34,7 @@ export function createImageMenuListener({ uploadDefaults, uploads }: ImageMenuDe
     const withDetails = info.menuItemId === UPLOAD_WITH_DETAILS_ITEM;
     // Both calls start before the first await: only then is the click still a user action.
     const hostAccess = source.way === 'web' ? askHostAccess(source.url) : Promise.resolve(true);
-    if (withDetails) void openPopup().catch((error: unknown) => console.error('Glean Images: the upload form did not open', error));
+    if (withDetails) void openPopup(tab?.windowId).catch((error: unknown) => console.error('Glean Images: the upload form did not open', error));
 
     const work = async (): Promise<void> => {
       if (withDetails) {
