@@ -323,7 +323,7 @@ export function chromiumDriver(build: Build): BrowserDriver {
     build,
     cannot: build === 'dev' ? { 'permission-prompt': 'the dev build may already reach the loopback servers the tests use, so nothing asks' } : {},
     async launch({ needs, fronts }) {
-      const kind = needsDisplay(needs, ['native-context-menu', 'permission-prompt']) ? 'headed' : 'headless';
+      const kind = needsDisplay(needs, ['native-context-menu', 'permission-prompt', 'allow-prompt']) ? 'headed' : 'headless';
       let pooled = browsers.get(kind);
       if (!pooled) browsers.set(kind, (pooled = startBrowser(kind === 'headed', fronts)));
       const { context, cdp } = await pooled;

@@ -73,6 +73,11 @@ export type Capability =
    */
   | 'permission-prompt'
   /**
+   * The browser's permission prompt for a new site, answered "Allow": Chromium by keys on a display,
+   * Firefox by itself (the harness's preference), the dev builds never ask.
+   */
+  | 'allow-prompt'
+  /**
    * `tabs.captureVisibleTab` from a popup opened as a tab. The product captures on the `activeTab` grant
    * of a toolbar click or a shortcut, which automation cannot give a page opened in a tab; a copy of the
    * build with `<all_urls>` stands in for it (as test/harness/capture.ts does in Chromium).

@@ -660,6 +660,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Popup: a pasted image address is offered, fetched by the background, and uploaded byte for byte',
+    needs: ['allow-prompt'],
     async run(context) {
       const { browser, site } = context;
       await configure(context);
