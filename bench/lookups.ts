@@ -22,7 +22,7 @@ interface LookUpWindow {
 }
 
 /** Puts one fresh image per run into the sandbox (before any timing) and answers their keys. */
-async function seedImages(bench: BenchBrowser, prefix: string, count: number): Promise<string[]> {
+export async function seedImages(bench: BenchBrowser, prefix: string, count: number): Promise<string[]> {
   const keys: string[] = [];
   for (let n = 0; n < count; n++) {
     const id = `${prefix}-${n}`;
@@ -65,7 +65,7 @@ interface PopupLookUp {
 }
 
 /** One lookup in a freshly opened popup, as a person would do it. */
-async function popupLookUp(bench: BenchBrowser, key: string): Promise<PopupLookUp> {
+export async function popupLookUp(bench: BenchBrowser, key: string): Promise<PopupLookUp> {
   const popup = await bench.open('popup.html');
   try {
     const form = lookUpForm(popup);

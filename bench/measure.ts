@@ -24,7 +24,7 @@ export interface Series {
 export interface Figure {
   id: string;
   title: string;
-  unit: 'ms' | 'bytes' | 'GETs' | 'tasks';
+  unit: 'ms' | 'bytes' | 'GETs' | 'tasks' | 'refreshes';
   /** The extension's own measurement. */
   measured: Series;
   /** What it is judged against, measured in the same run (or a fixed reference such as the file size). */

@@ -14,6 +14,7 @@ import { measureCacheFigures } from './cacheFigures.ts';
 import { measureCacheMiss, measureIdenticalLookUps } from './lookups.ts';
 import { CHEAP_RUNS, isPending, round, RUNS, WARM_UPS, type Figure, type Row } from './measure.ts';
 import { measurePopupReady } from './popupReady.ts';
+import { measureSignIn } from './signIn.ts';
 import { measureBatch } from './batch.ts';
 import { measureUpload, measureUploadHeap } from './upload.ts';
 import { connectWorkerHeap } from './workerHeap.ts';
@@ -93,8 +94,9 @@ try {
 } finally {
   await bench?.close();
 }
-// The cache benchmark brings its own browser and sandbox, so it runs after ours has closed.
+// The cache and sign-in benchmarks bring their own browsers and sandboxes, so they run after ours has closed.
 await scenario('image cache (bench/cache.ts)', measureCacheFigures);
+await scenario('signed-in lookups (bench/signIn.ts)', measureSignIn);
 
 const results: Results = {
   machine: {
@@ -123,6 +125,8 @@ function amount(value: number, unit: Figure['unit']): string {
       return `${value} GET${value === 1 ? '' : 's'}`;
     case 'tasks':
       return `${value} long task${value === 1 ? '' : 's'}`;
+    case 'refreshes':
+      return `${value} refresh${value === 1 ? '' : 'es'}`;
   }
 }
 
@@ -133,7 +137,7 @@ function markdown(): string {
   const lines = [
     `Measured ${machine.date.slice(0, 10)} on ${machine.cpu} (${machine.cores} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB), ` +
       `headless ${machine.chromium}, Node ${machine.node}, dev build against the sandbox on loopback. ` +
-      `Each figure is the median of ${RUNS} runs (${CHEAP_RUNS} for popup ready and cache miss) after ${WARM_UPS} warm-up, ` +
+      `Each figure is the median of ${RUNS} runs (${CHEAP_RUNS} for popup ready and the cache-miss lookups) after ${WARM_UPS} warm-up, ` +
       'set against a baseline measured in the same run (the cache rows come from bench/cache.ts, with its own run counts).',
     '',
     '| Figure | Extension | Baseline | Ratio | Goal | Met |',

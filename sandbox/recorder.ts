@@ -22,8 +22,8 @@ export interface RecordedRequest {
   operation?: SandboxOperation;
   /** Images requests: which credential came (whether or not it was accepted). */
   credential?: Credential;
-  /** Requests to the OAuth authorization server: which endpoint, and the token endpoint's grant_type. */
-  oauth?: { endpoint: OAuthEndpoint; grantType?: string };
+  /** Requests to the OAuth authorization server: which endpoint, the token endpoint's grant_type, and a form body's fields. */
+  oauth?: { endpoint: OAuthEndpoint; grantType?: string; form?: Record<string, string> };
 }
 
 export interface WaitOptions {

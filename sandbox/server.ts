@@ -12,7 +12,7 @@ import { loadContract, type Contract, type ContractViolation } from './contract.
 import { CONTROL_PREFIX, control } from './control.ts';
 import { FaultQueue, isSandboxOperation, type Fault, type SandboxOperation, type StatusFault } from './faults.ts';
 import { flattenHeaders, flattenQuery, readBody, send, type Body } from './http.ts';
-import { AuthorizationServer, grantTypeOf, type SandboxOAuth } from './oauth/authorizationServer.ts';
+import { AuthorizationServer, formOf, grantTypeOf, type SandboxOAuth } from './oauth/authorizationServer.ts';
 import { judgeCredential, unauthorizedReply, type TokenIssuer } from './oauth/credentials.ts';
 import { getImage, uploadImage } from './operations.ts';
 import { samplePng } from './png.ts';
@@ -207,7 +207,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         at,
         operation: isSandboxOperation(operationId) ? operationId : undefined,
         credential: isApi ? credentialOf(headers).credential : undefined,
-        oauth: endpoint && { endpoint, grantType: endpoint === 'token' ? grantTypeOf(body.bytes) : undefined },
+        oauth: endpoint && { endpoint, grantType: endpoint === 'token' ? grantTypeOf(body.bytes) : undefined, form: formOf(headers, body.bytes) },
       });
 
     // OAuth requests only meet faults aimed at their endpoint by name.

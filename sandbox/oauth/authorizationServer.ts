@@ -9,7 +9,7 @@ import { jsonReply, textReply, type Reply } from '../reply.ts';
 import { ClientRegistry, type OAuthClient, type RegistrationPolicy } from './clients.ts';
 import type { OAuthEndpoint } from './endpoints.ts';
 import { consentPage, errorPage } from './pages.ts';
-import { GrantError, TokenStore, type AccessTokenStatus, type IssuedTokens } from './tokens.ts';
+import { GrantError, TokenStore, type AccessTokenStatus, type IssuedTokens, type IssuedTokenValues } from './tokens.ts';
 
 
 /** Which metadata URLs answer: RFC 8414's issuer-path form, the root form, or both (the others 404). */
@@ -41,6 +41,12 @@ export interface OAuthRequest {
 /** The grant_type a token request names, as sent (for the request log, even of faulted requests). */
 export function grantTypeOf(body: Buffer): string | undefined {
   return new URLSearchParams(body.toString('utf8')).get('grant_type') ?? undefined;
+}
+
+/** The fields of a form-encoded body (token, revocation and decision requests), for the request log; undefined for other bodies. */
+export function formOf(headers: Record<string, string>, body: Buffer): Record<string, string> | undefined {
+  if (mediaType(headers) !== 'application/x-www-form-urlencoded') return undefined;
+  return Object.fromEntries(new URLSearchParams(body.toString('utf8')));
 }
 
 export interface IssuedTokenCounts {
@@ -151,6 +157,14 @@ export class AuthorizationServer {
   get issuedTokens(): IssuedTokenCounts {
     const { accessTokens, refreshTokens } = this.#tokens.counts;
     return { accessTokens, refreshTokens };
+  }
+
+  /**
+   * The tokens themselves, for tests that check where they went (test/e2e/signInCustody.test.ts).
+   * In-process only: GET /_sandbox/oauth/clients shows their counts (issuedTokens).
+   */
+  get issuedTokenValues(): IssuedTokenValues {
+    return this.#tokens.issued;
   }
 
   setRegistration(policy: RegistrationPolicy): void {
@@ -450,6 +464,7 @@ export type SandboxOAuth = Pick<
   | 'metadata'
   | 'clients'
   | 'issuedTokens'
+  | 'issuedTokenValues'
   | 'setRegistration'
   | 'setDiscovery'
   | 'addStaticClient'

@@ -51,6 +51,11 @@ export interface IssuedTokens {
   scope: readonly string[];
 }
 
+export interface IssuedTokenValues {
+  accessTokens: readonly string[];
+  refreshTokens: readonly string[];
+}
+
 /** Why a token request fails, as RFC 6749 section 5.2 names it. */
 export class GrantError extends Error {
   readonly code: 'invalid_grant' | 'invalid_request' | 'invalid_scope';
@@ -88,6 +93,11 @@ export class TokenStore {
 
   get counts(): { accessTokens: number; refreshTokens: number; codes: number } {
     return { accessTokens: this.#accessTokens.size, refreshTokens: this.#refreshTokens.size, codes: this.#codes.size };
+  }
+
+  /** Every access and refresh token issued so far, oldest first, whatever became of it (for tests that look for them elsewhere). */
+  get issued(): IssuedTokenValues {
+    return { accessTokens: [...this.#accessTokens.keys()], refreshTokens: [...this.#refreshTokens.keys()] };
   }
 
   setAccessTokenLifetime(seconds: number): void {

@@ -11,9 +11,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { ConsoleMessage, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
+import { assertNoLeak, formsOf, recordCustody, type CustodyRecorder, type Recorded } from '../harness/custody.ts';
 import { eventually } from '../harness/eventually.ts';
 import { pngFile } from '../harness/files.ts';
 import { startImageSite, type ImageSite } from '../harness/imageSite.ts';
@@ -22,111 +23,20 @@ import { fillMetadata, lookUpForm, uploadForm, uploadItem } from '../harness/pop
 
 /** Distinctive, so that finding it anywhere means the token leaked (not that a word happened to match). */
 const TOKEN = `custody-${randomBytes(12).toString('hex')}`;
-/** The forms a leak might take: as is, in a URL, as base64 (an Authorization: Basic, a data: URL). */
-const TOKEN_FORMS = [TOKEN, encodeURIComponent(TOKEN), Buffer.from(TOKEN).toString('base64').replace(/=+$/, '')];
+const TOKEN_FORMS = formsOf(TOKEN);
 const leaks = (text: string): boolean => TOKEN_FORMS.some((form) => text.includes(form));
-
-interface Recorded {
-  kind: 'reply' | 'port' | 'storage' | 'console' | 'notification';
-  where: string;
-  text: string;
-}
 
 let sandbox: Sandbox;
 let site: ImageSite;
 let extension: Extension;
-const recorded: Recorded[] = [];
-/** What pages can read for themselves at the end of the session: DOM, IndexedDB, storage. */
-const readable: Array<{ where: string; text: string }> = [];
-
-/**
- * Runs in every extension page before its own scripts (the page's code then calls the wrapped
- * functions). A string, not a function: tsx would wrap named helpers in a `__name` the page lacks.
- */
-const RECORDER = `(() => {
-  if (location.protocol !== 'chrome-extension:') return;
-  const record = (kind, data) => {
-    let text;
-    try { text = JSON.stringify(data); } catch { text = String(data); }
-    void globalThis.recordForCustody(kind, location.pathname, text ?? 'undefined');
-  };
-  for (const api of new Set([globalThis.chrome?.runtime, globalThis.browser?.runtime].filter(Boolean))) {
-    const sendMessage = api.sendMessage.bind(api);
-    api.sendMessage = (...args) => {
-      const last = args[args.length - 1];
-      if (typeof last === 'function') {
-        args[args.length - 1] = (reply) => { record('reply', reply); last(reply); };
-        return sendMessage(...args);
-      }
-      const result = sendMessage(...args);
-      if (result && typeof result.then === 'function') result.then((reply) => record('reply', reply), () => undefined);
-      return result;
-    };
-    const connect = api.connect.bind(api);
-    api.connect = (...args) => {
-      const port = connect(...args);
-      port.onMessage.addListener((message) => record('port', message));
-      return port;
-    };
-  }
-  chrome.storage.onChanged.addListener((changes, area) => record('storage', { area, changes }));
-})();`;
-
-function recordConsole(where: string) {
-  return async (message: ConsoleMessage): Promise<void> => {
-    const args = await Promise.all(message.args().map((arg) => arg.jsonValue().then((value: unknown) => JSON.stringify(value), () => '')));
-    recorded.push({ kind: 'console', where, text: [message.text(), ...args].join(' ') });
-  };
-}
-
-/** Everything one extension page can read by itself: its DOM, every IndexedDB record, both storage areas. */
-async function readableFrom(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const parts: string[] = [document.documentElement.outerHTML];
-    for (const field of Array.from(document.querySelectorAll('input, textarea'))) parts.push((field as HTMLInputElement).value);
-    for (const { name } of await indexedDB.databases()) {
-      if (!name) continue;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open(name);
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const values = await new Promise<unknown[]>((resolve, reject) => {
-          const request = db.transaction(store, 'readonly').objectStore(store).getAll();
-          request.onsuccess = () => resolve(request.result as unknown[]);
-          request.onerror = () => reject(request.error);
-        });
-        parts.push(`${name}/${store}: ${JSON.stringify(values)}`);
-      }
-      db.close();
-    }
-    parts.push(JSON.stringify(await chrome.storage.session.get(null)));
-    parts.push(JSON.stringify(await chrome.storage.local.get(null)));
-    return parts.join('\n');
-  });
-}
+let custody: CustodyRecorder;
 
 before(async () => {
   [sandbox, site] = await Promise.all([startSandbox({ port: 0, token: TOKEN }), startImageSite()]);
   extension = await launchExtension();
+  custody = await recordCustody(extension);
   const { context } = extension;
-  await context.exposeBinding('recordForCustody', (_source, kind: Recorded['kind'], where: string, text: string) => {
-    recorded.push({ kind, where, text });
-  });
-  await context.addInitScript(RECORDER);
-  context.on('console', recordConsole('page'));
   const worker = await extension.worker();
-  worker.on('console', recordConsole('worker'));
-  // Notifications are not in any page: their texts are recorded where they are made.
-  await worker.evaluate(() => {
-    const api = chrome.notifications as unknown as { create: (id: string, options: { title: string; message: string }) => Promise<string> };
-    const create = api.create.bind(api);
-    api.create = (id, options) => {
-      console.info('notification:', options.title, options.message);
-      return create(id, options);
-    };
-  });
 
   // Options: save the server and token, test the connection.
   const options = await openOptions(extension);
@@ -178,17 +88,11 @@ before(async () => {
   await uploadItem(popup, 'picture-web.png').getByText('Uploaded', { exact: true }).waitFor();
 
   // Every page reads what it can before the token goes, then Options removes it.
-  for (const page of [options, popup]) readable.push({ where: `${new URL(page.url()).pathname} (token saved)`, text: await readableFrom(page) });
+  for (const page of [options, popup]) await custody.readFrom(page, 'token saved');
   await connectionForm(options).getByRole('button', { name: 'Remove token' }).click();
   await connectionForm(options).getByRole('status').filter({ hasText: 'Token removed.' }).waitFor();
-  for (const page of [options, popup]) readable.push({ where: `${new URL(page.url()).pathname} (token removed)`, text: await readableFrom(page) });
-
-  // The worker and the pages say one line each, so the console collectors are known to work.
-  await worker.evaluate(() => console.info('custody probe from the worker'));
-  await popup.evaluate(() => console.info('custody probe from the popup'));
-  await eventually('the probes in the console record', () =>
-    recorded.filter((r) => r.kind === 'console' && r.text.includes('custody probe')).length >= 2 ? true : undefined,
-  );
+  for (const page of [options, popup]) await custody.readFrom(page, 'token removed');
+  await custody.probeConsole(popup);
 });
 
 /** The right-click defaults, so the context-menu upload goes through without a prompt. */
@@ -203,40 +107,35 @@ after(async () => {
   await Promise.all([sandbox?.close(), site?.close()]);
 });
 
-function assertNoLeak(kind: Recorded['kind'], atLeast: number): void {
-  const of = recorded.filter((r) => r.kind === kind);
-  assert.ok(of.length >= atLeast, `recorded ${of.length} ${kind} event(s), expected at least ${atLeast}: is the recorder working?`);
-  const leaked = of.filter((r) => leaks(r.text)).map((r) => `${r.where}: ${r.text.slice(0, 300)}`);
-  assert.deepEqual(leaked, []);
-}
+const noLeakIn = (kind: Recorded['kind'], atLeast: number): void => assertNoLeak(custody.recorded, kind, atLeast, leaks);
 
 describe('token custody over a whole session', () => {
   test('no reply to any message a page sent holds the token', () => {
     // settings/get ×2, save, test, two lookups, upload start, retry, remove token, cache stats…
-    assertNoLeak('reply', 8);
-    assert.ok(recorded.some((r) => r.kind === 'reply' && r.text.includes(`"tokenHint":"${TOKEN.slice(-4)}"`)), 'the pages did learn the hint');
+    noLeakIn('reply', 8);
+    assert.ok(custody.recorded.some((r) => r.kind === 'reply' && r.text.includes(`"tokenHint":"${TOKEN.slice(-4)}"`)), 'the pages did learn the hint');
   });
 
   test('no port message a page received holds the token', () => {
-    assertNoLeak('port', 0);
+    noLeakIn('port', 0);
   });
 
   test('no storage change event the browser handed a page holds the token', () => {
-    assertNoLeak('storage', 3);
-    assert.ok(recorded.some((r) => r.kind === 'storage' && r.where.endsWith('options.html') && r.text.includes('"settings"')), 'the save itself was seen');
+    noLeakIn('storage', 3);
+    assert.ok(custody.recorded.some((r) => r.kind === 'storage' && r.where.endsWith('options.html') && r.text.includes('"settings"')), 'the save itself was seen');
   });
 
   test('no page shows or can read the token: DOM, fields, IndexedDB, storage.session, storage.local', () => {
-    assert.equal(readable.length, 4);
-    for (const { where, text } of readable) {
+    assert.equal(custody.readable.length, 4);
+    for (const { where, text } of custody.readable) {
       assert.ok(text.includes('custody.png'), `${where}: the read reached the upload jobs`);
       assert.ok(!leaks(text), `${where} holds the token`);
     }
   });
 
   test('no console message of the pages or the worker holds the token', () => {
-    assertNoLeak('console', 2);
-    assert.ok(recorded.some((r) => r.kind === 'console' && r.where === 'worker' && r.text.includes('notification: Uploaded to Glean')), 'the worker console was heard');
+    noLeakIn('console', 2);
+    assert.ok(custody.recorded.some((r) => r.kind === 'console' && r.where === 'worker' && r.text.includes('notification: Uploaded to Glean')), 'the worker console was heard');
   });
 
   test('Glean gets the token only as Authorization: Bearer, and only Glean gets it', () => {
