@@ -33,6 +33,7 @@ console.log(`Sign in: set the extension's "Glean instance" to ${sandbox.url} in 
 console.log(`  the sandbox's sign-in page has no password: press "Allow". (OAuth issuer ${sandbox.oauth.issuer},`);
 console.log(`  metadata ${sandbox.url}/.well-known/oauth-authorization-server/oauth, any redirect URI may register.)`);
 console.log(`Or paste this API token instead of signing in: ${sandbox.token}`);
+console.log(`A global token (needs "Act as", else 400): ${sandbox.globalToken}`);
 if (identityProvider) {
   const clientId = identityProvider.addClient({ redirectUriPatterns: EXTENSION_REDIRECTS });
   console.log(`Company identity provider at ${identityProvider.url} (issuer; OpenID discovery at /.well-known/openid-configuration),`);

@@ -33,6 +33,11 @@ export interface Contract {
   check(request: ContractRequest): Promise<ContractVerdict>;
   /** How a JSON answer strays from the operation's response schema for that status (empty: it conforms). */
   responseViolations(operationId: string, status: number, body: unknown): ContractViolation[];
+  /**
+   * How a whole answer (status, Content-Type, bytes) strays from the operation's responses: its media
+   * type must be one the status declares content for, and a JSON body must match the schema.
+   */
+  replyViolations(operationId: string, reply: { status: number; contentType: string; body: Buffer }): ContractViolation[];
 }
 
 /*
@@ -177,6 +182,11 @@ export async function loadContract(isAuthorized: IsAuthorized): Promise<Contract
   const imageTypes = isRecord(imageType) && Array.isArray(imageType.enum) ? imageType.enum.map(String) : [];
   if (imageTypes.length === 0) throw new Error('the contract defines no ImageType enum');
 
+  function responseViolations(operationId: string, status: number, body: unknown): ContractViolation[] {
+    const errors: AjvError[] = api.validateResponse(body, operationId, status).errors ?? [];
+    return errors.map((error) => toViolation(error, ['response']));
+  }
+
   return {
     operationIds,
     imageTypes,
@@ -188,9 +198,25 @@ export async function loadContract(isAuthorized: IsAuthorized): Promise<Contract
       );
       return verdict;
     },
-    responseViolations(operationId, status, body) {
-      const errors: AjvError[] = api.validateResponse(body, operationId, status).errors ?? [];
-      return errors.map((error) => toViolation(error, ['response']));
+    responseViolations,
+    replyViolations(operationId, { status, contentType, body }) {
+      const responses: unknown = api.getOperation(operationId)?.responses;
+      const declared: unknown = isRecord(responses) ? (responses[String(status)] ?? responses.default) : undefined;
+      // A status the contract does not list, or lists without content (its 400/401/429), constrains nothing.
+      if (!isRecord(declared) || !isRecord(declared.content)) return [];
+      const ranges = Object.keys(declared.content);
+      const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!ranges.some((range) => mediaRangeCovers(range, mediaType))) {
+        return [{ at: 'response.header.content-type', message: `"${mediaType}" is not one of ${ranges.join(', ')} for ${status}` }];
+      }
+      if (mediaType !== 'application/json') return [];
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        return [{ at: 'response.body', message: 'is not JSON' }];
+      }
+      return responseViolations(operationId, status, parsed);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { imageMismatch } from './imageSniff.ts';
 import { jsonReply, textReply, type Reply } from './reply.ts';
 import type { ImageMetadata, ImageStore } from './store.ts';
 
@@ -21,7 +22,7 @@ export function getImage(store: ImageStore, query: Record<string, string>): Repl
   return { status: 200, headers: { 'content-type': image.contentType }, body: image.bytes };
 }
 
-/** POST /rest/api/v1/uploadimage; the contract has already vetted the body and its Content-Type. */
+/** POST /rest/api/v1/uploadimage; the contract has already vetted that a body came with an image/* Content-Type. */
 export function uploadImage(
   store: ImageStore,
   query: Record<string, string>,
@@ -34,6 +35,12 @@ export function uploadImage(
     const violation = { at: 'query.type', message: "is needed to upload: the answer's ImageMetadata.type is required" };
     const note = `${violation.at} ${violation.message}`;
     return jsonReply(400, { error: 'invalid request', violations: [violation] }, note);
+  }
+  // Glean stores what the bytes are: a body that is not the image type it claims is refused.
+  const mismatch = imageMismatch(contentType, body);
+  if (mismatch !== undefined) {
+    const violation = { at: 'requestBody', message: mismatch };
+    return jsonReply(400, { error: 'invalid request', violations: [violation] }, `${violation.at} ${violation.message}`);
   }
   const metadata: ImageMetadata = { type: query.type };
   for (const field of ['id', 'ds', 'cid'] as const) {

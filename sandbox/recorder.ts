@@ -1,3 +1,4 @@
+import type { ContractViolation } from './contract.ts';
 import type { SandboxOperation } from './faults.ts';
 import type { Credential } from './oauth/credentials.ts';
 import type { OAuthEndpoint } from './oauth/endpoints.ts';
@@ -24,6 +25,8 @@ export interface RecordedRequest {
   credential?: Credential;
   /** Requests to the OAuth authorization server: which endpoint, the token endpoint's grant_type, and a form body's fields. */
   oauth?: { endpoint: OAuthEndpoint; grantType?: string; form?: Record<string, string> };
+  /** How the request broke the contract (it was answered 400, whatever fault was waiting). */
+  violations?: ContractViolation[];
 }
 
 export interface WaitOptions {

@@ -8,16 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { loadContract, type Contract, type ContractViolation } from './contract.ts';
+import { loadContract, type Contract, type ContractVerdict, type ContractViolation } from './contract.ts';
 import { CONTROL_PREFIX, control } from './control.ts';
 import { FaultQueue, isSandboxOperation, type Fault, type SandboxOperation, type StatusFault } from './faults.ts';
 import { flattenHeaders, flattenQuery, readBody, send, type Body } from './http.ts';
 import { AuthorizationServer, formOf, grantTypeOf, type SandboxOAuth } from './oauth/authorizationServer.ts';
-import { judgeCredential, unauthorizedReply, type TokenIssuer } from './oauth/credentials.ts';
+import { actsAs, judgeCredential, unauthorizedReply, type TokenIssuer } from './oauth/credentials.ts';
 import { getImage, uploadImage } from './operations.ts';
 import { samplePng } from './png.ts';
 import { API_PREFIX, RequestRecorder, type RecordedRequest, type WaitOptions } from './recorder.ts';
 import { jsonReply, textReply, type Reply } from './reply.ts';
+import { guardReply } from './responseCheck.ts';
 import { ImageStore, type ImageMetadata } from './store.ts';
 
 export type { Fault, FaultTarget, SandboxOperation } from './faults.ts';
@@ -39,6 +40,8 @@ export interface SandboxOptions {
   port?: number;
   /** Default: a random `sandbox-…` token. */
   token?: string;
+  /** A global (Super Admin) token, taken only with X-Glean-ActAs; default: a random `sandbox-global-…` token. */
+  globalToken?: string;
   /** One line per request; silent by default. */
   log?: (line: string) => void;
   /** Uploads beyond this total evict the oldest ones (default 200 MB); seeded samples never count. */
@@ -60,6 +63,8 @@ export interface Sandbox {
   readonly url: string;
   readonly port: number;
   readonly token: string;
+  /** A global token: requests with it and no X-Glean-ActAs get 400 "act-as is required", as Glean answers. */
+  readonly globalToken: string;
   /** Two PNGs per ImageType of the contract: `{ type, id: 'sample' }` and `{ type }`. */
   readonly samples: readonly SampleImage[];
   /** Every request outside /_sandbox/ (OAuth ones included), in the order their outcome was known. */
@@ -113,6 +118,7 @@ function checkImplemented(contract: Contract): void {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const token = options.token ?? `sandbox-${randomBytes(8).toString('hex')}`;
+  const globalToken = options.globalToken ?? `sandbox-global-${randomBytes(8).toString('hex')}`;
   const log = options.log ?? ((): void => undefined);
   let port = options.port ?? 0;
   const baseUrl = (): string => `http://${HOST}:${port}`;
@@ -126,7 +132,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const identityProviders: TokenIssuer[] = options.identityProvider ? [options.identityProvider] : [];
   const credentialOf = (headers: Record<string, string>): ReturnType<typeof judgeCredential> =>
-    judgeCredential(headers, { apiToken: token, glean, identityProviders: () => identityProviders });
+    judgeCredential(headers, { apiToken: token, globalToken, glean, identityProviders: () => identityProviders });
   const contract = await loadContract((headers) => credentialOf(headers).accepted);
   checkImplemented(contract);
   const store = new ImageStore(options.maxStoredBytes ?? DEFAULT_MAX_STORED_BYTES);
@@ -147,22 +153,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       uploadImage(store, query, headers['content-type'] ?? '', bytes, `${baseUrl()}${API_PREFIX}images`),
   };
 
-  async function answer(method: string, rawUrl: string, headers: Record<string, string>, body: Body): Promise<Reply> {
-    const verdict = await contract.check({ method, url: rawUrl, headers, body: body.bytes });
-    switch (verdict.kind) {
-      case 'unauthorized':
-        return unauthorizedReply(credentialOf(headers));
-      case 'violation': {
-        const { operationId, violations } = verdict;
-        const payload = { error: 'contract violation', operation: operationId, violations };
-        return jsonReply(400, payload, describeViolations(violations));
-      }
-      case 'ok': {
-        const { operationId, query } = verdict;
-        if (!isSandboxOperation(operationId)) throw new Error(`no implementation for operation ${operationId}`);
-        return implementations[operationId](query, headers, body.bytes);
-      }
+  /** What a request the contract let through gets: 401, the global token's 400, or the operation's own answer, checked. */
+  function answer(verdict: Exclude<ContractVerdict, { kind: 'violation' }>, headers: Record<string, string>, body: Body): Reply {
+    if (verdict.kind === 'unauthorized') return unauthorizedReply(credentialOf(headers));
+    const { operationId, query } = verdict;
+    if (!isSandboxOperation(operationId)) throw new Error(`no implementation for operation ${operationId}`);
+    if (credentialOf(headers).credential === 'global-token' && !actsAs(headers)) {
+      // Glean's words for it; the contract lists the header as optional because user tokens need none.
+      const reply = textReply(400, 'Required header missing: X-Glean-ActAs (act-as is required with a global token: name the user to act as)');
+      reply.note = '(global token without act-as)';
+      return reply;
     }
+    return guardReply(contract, operationId, implementations[operationId](query, headers, body.bytes), log);
+  }
+
+  function violationReply({ operationId, violations }: Extract<ContractVerdict, { kind: 'violation' }>): Reply {
+    const payload = { error: 'contract violation', operation: operationId, violations };
+    return jsonReply(400, payload, describeViolations(violations));
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -195,6 +202,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const endpoint = glean.endpointOf(url.pathname);
     const isApi = url.pathname.startsWith(API_PREFIX);
     const operationId = endpoint === undefined ? contract.operationOf(method, rawUrl) : undefined;
+    // Judged before any fault: a request that breaks the contract is the client's bug, and a fault
+    // must not hide it (Glean would refuse it however it felt), so its 400 wins over the fault.
+    const verdict = endpoint === undefined && !body.tooLarge ? await contract.check({ method, url: rawUrl, headers, body: body.bytes }) : undefined;
+    const violations = verdict?.kind === 'violation' ? verdict.violations : undefined;
     const record = (status: RecordedRequest['status']): void =>
       recorder.add({
         method,
@@ -208,14 +219,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         operation: isSandboxOperation(operationId) ? operationId : undefined,
         credential: isApi ? credentialOf(headers).credential : undefined,
         oauth: endpoint && { endpoint, grantType: endpoint === 'token' ? grantTypeOf(body.bytes) : undefined, form: formOf(headers, body.bytes) },
+        ...(violations ? { violations } : {}),
       });
 
     // OAuth requests only meet faults aimed at their endpoint by name.
-    const fault = endpoint
-      ? faults.take(endpoint, true)
-      : isApi
-        ? faults.take(isSandboxOperation(operationId) ? operationId : undefined)
-        : undefined;
+    const fault = violations
+      ? undefined
+      : endpoint
+        ? faults.take(endpoint, true)
+        : isApi
+          ? faults.take(isSandboxOperation(operationId) ? operationId : undefined)
+          : undefined;
     if (fault && 'reset' in fault) {
       request.socket.resetAndDestroy();
       record('reset');
@@ -237,13 +251,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     }
     const reply =
-      fault && 'status' in fault
-        ? faultReply(fault)
-        : body.tooLarge
-          ? textReply(413, `request body is over the sandbox limit of ${MAX_BODY_BYTES} bytes`)
-          : endpoint
-            ? glean.handle(endpoint, { method, url, headers, body: body.bytes })
-            : await answer(method, rawUrl, headers, body);
+      verdict?.kind === 'violation'
+        ? violationReply(verdict)
+        : fault && 'status' in fault
+          ? faultReply(fault)
+          : body.tooLarge
+            ? textReply(413, `request body is over the sandbox limit of ${MAX_BODY_BYTES} bytes`)
+            : endpoint
+              ? glean.handle(endpoint, { method, url, headers, body: body.bytes })
+              : verdict
+                ? answer(verdict, headers, body)
+                : textReply(500, 'sandbox bug: a request with no verdict');
     send(response, reply);
     record(reply.status);
     logReply(reply);
@@ -316,6 +334,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return port;
     },
     token,
+    globalToken,
     samples,
     requests: recorder.entries,
     oauth: glean,

@@ -1,14 +1,15 @@
 /**
  * Which credential an images request carries, and whether Glean would take it: the sandbox's API
  * token, an access token of its own authorization server, or one of a trusted identity provider,
- * which Glean accepts only with `X-Glean-Auth-Type: OAUTH`.
+ * which Glean accepts only with `X-Glean-Auth-Type: OAUTH`; or a global (Super Admin) token, which
+ * Glean takes only with `X-Glean-ActAs` naming whom it acts for (a missing one is a 400, not a 401).
  */
 import type { Reply } from '../reply.ts';
 import { textReply } from '../reply.ts';
 import type { AccessTokenStatus } from './tokens.ts';
 
 /** 'unknown': a bearer token that none of them issued; 'none': no bearer token at all. */
-export type Credential = 'api-token' | 'glean-oauth' | 'idp-oauth' | 'unknown' | 'none';
+export type Credential = 'api-token' | 'global-token' | 'glean-oauth' | 'idp-oauth' | 'unknown' | 'none';
 
 export interface CredentialVerdict {
   credential: Credential;
@@ -24,6 +25,7 @@ export interface TokenIssuer {
 
 export interface CredentialRules {
   apiToken: string;
+  globalToken: string;
   glean: TokenIssuer;
   identityProviders: () => readonly TokenIssuer[];
 }
@@ -40,6 +42,7 @@ export function judgeCredential(headers: Record<string, string>, rules: Credenti
   const token = bearerToken(headers.authorization);
   if (token === undefined) return { credential: 'none', accepted: false, problem: 'no bearer token' };
   if (token === rules.apiToken) return { credential: 'api-token', accepted: true };
+  if (token === rules.globalToken) return { credential: 'global-token', accepted: true };
   const own = rules.glean.accessTokenStatus(token);
   if (own.known) return fromStatus('glean-oauth', own);
   for (const identityProvider of rules.identityProviders()) {
@@ -62,4 +65,9 @@ export function unauthorizedReply(verdict: CredentialVerdict): Reply {
       : `Bearer realm="glean-sandbox", error="invalid_token", error_description="${verdict.problem ?? 'not accepted'}"`;
   reply.note = verdict.problem;
   return reply;
+}
+
+/** The act-as header, under its current name or the deprecated one Glean still accepts. */
+export function actsAs(headers: Record<string, string>): boolean {
+  return Boolean(headers['x-glean-actas']?.trim() || headers['x-scio-actas']?.trim());
 }

@@ -1,6 +1,8 @@
 /** The options page: where a person connects the extension to their Glean. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import browser, { type Storage } from 'webextension-polyfill';
 import { ask } from '../shared/ask.ts';
+import { POLICY_KEPT_KEY } from '../shared/policyKept.ts';
 import { t } from '../shared/i18n.ts';
 import type { AuthType, SettingsView } from '../shared/messages.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
@@ -12,6 +14,16 @@ import { CacheSection } from './CacheSection.tsx';
 import { SignInButton, signInStatusText, signInWith } from '../ui/SignIn.tsx';
 import { ShortcutsSection } from './ShortcutsSection.tsx';
 
+/** What the person can type here that saved settings also hold; `defaults.id` and the like, one per field. */
+type Field = 'instance' | 'actAs' | 'authType' | `defaults.${keyof ImageMetadata}`;
+
+/** Fields an administrator set: their value is the policy's, whatever was typed (Save ignores typing there). */
+function setByPolicy(view: SettingsView, field: Field): boolean {
+  if (field === 'instance') return view.managed.instance;
+  if (field === 'authType') return view.managed.authType;
+  return field.startsWith('defaults.') && view.managed.defaults;
+}
+
 export function OptionsPage() {
   const [saved, setSaved] = useState<SettingsView | null>(null);
   const [instance, setInstance] = useState('');
@@ -20,22 +32,68 @@ export function OptionsPage() {
   const [authType, setAuthType] = useState<AuthType>('');
   const [defaults, setDefaults] = useState<ImageMetadata>({});
   const [notice, setNotice] = useState<Notice | null>(null);
-  // Busy until the saved settings arrive: Save before then would store the still empty form over them.
-  const [busy, setBusy] = useState(true);
+  // Usable at once: settings that arrive later never replace what was typed meanwhile (`typed`), and
+  // a Save pressed before they arrive waits for them to fill in only the fields nobody typed in.
+  const [busy, setBusy] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const typed = useRef(new Set<Field>());
+  const firstView = useRef<Promise<SettingsView | null>>(Promise.resolve(null));
 
-  const show = (view: SettingsView) => {
+  /** Shows saved settings in every field the person has not typed in (`all`: after Save, in every field). */
+  const show = (view: SettingsView, all = false) => {
+    if (all) typed.current.clear();
+    const keep = (field: Field) => typed.current.has(field) && !setByPolicy(view, field);
     setSaved(view);
-    setInstance(view.instance);
-    setActAs(view.actAs);
-    setAuthType(view.authType);
-    setDefaults(view.defaults);
+    if (!keep('instance')) setInstance(view.instance);
+    if (!keep('actAs')) setActAs(view.actAs);
+    if (!keep('authType')) setAuthType(view.authType);
+    setDefaults((current) => {
+      const merged: ImageMetadata = {};
+      for (const key of ['type', 'id', 'ds', 'cid'] as const) {
+        const value = keep(`defaults.${key}`) ? current[key] : view.defaults[key];
+        if (value !== undefined) Object.assign(merged, { [key]: value });
+      }
+      return merged;
+    });
+  };
+
+  const refresh = () => {
+    const loading = ask('settings/get', null).then(
+      (view) => {
+        show(view);
+        return view;
+      },
+      (error: unknown) => {
+        setNotice({ kind: 'alert', text: errorText(error) });
+        return null;
+      },
+    );
+    return loading;
   };
 
   useEffect(() => {
-    ask('settings/get', null)
-      .then(show, (error) => setNotice({ kind: 'alert', text: errorText(error) }))
-      .finally(() => setBusy(false));
+    firstView.current = refresh().finally(() => setLoading(false));
+    // A policy that arrives or changes while the page is open shows at once: the browser announces
+    // it ('managed'), and the worker keeps each reading it makes (src/worker/policySource.ts).
+    const onChanged = (changes: Record<string, Storage.StorageChange>, area: string) => {
+      if (area === 'managed' || (area === 'local' && POLICY_KEPT_KEY in changes)) void refresh();
+    };
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
   }, []);
+
+  /** A field's change handler that also remembers it was typed in. */
+  const typing =
+    <T,>(field: Field, set: (value: T) => void) =>
+    (value: T) => {
+      typed.current.add(field);
+      set(value);
+    };
+
+  const onDefaults = (next: ImageMetadata) => {
+    for (const key of ['type', 'id', 'ds', 'cid'] as const) if (next[key] !== defaults[key]) typed.current.add(`defaults.${key}`);
+    setDefaults(next);
+  };
 
   const run = async (work: () => Promise<Notice>) => {
     setBusy(true);
@@ -54,16 +112,32 @@ export function OptionsPage() {
     // The permission prompt must open from the click itself, before any await
     // (https://developer.chrome.com/docs/extensions/reference/api/permissions#method-request).
     const access = requestServerAccess(saved?.managed.instance ? saved.instance : instance);
+    const asTyped = { instance, actAs, authType, defaults, token };
+    const typedNow = new Set(typed.current);
     void run(async () => {
       const granted = await access;
       if (granted === 'refused') {
         return { kind: 'alert', text: t('optionsAccessRefused') };
       }
-      const hadCredentials = Boolean(saved?.tokenHint || saved?.signIn);
-      const view = await ask('settings/save', { instance, actAs, authType, defaults, ...(token ? { token } : {}) });
+      // Pressed before the saved settings arrived: they fill in only the fields nobody typed in.
+      const before = saved ?? (await firstView.current);
+      const pick = <T,>(field: Field, value: T, stored: T | undefined): T => (typedNow.has(field) || stored === undefined ? value : stored);
+      const input = {
+        instance: pick('instance', asTyped.instance, before?.instance),
+        actAs: pick('actAs', asTyped.actAs, before?.actAs),
+        authType: pick('authType', asTyped.authType, before?.authType),
+        defaults: Object.fromEntries(
+          (['type', 'id', 'ds', 'cid'] as const).flatMap((key) => {
+            const value = pick(`defaults.${key}`, asTyped.defaults[key], before?.defaults[key]);
+            return value === undefined ? [] : [[key, value]];
+          }),
+        ) as ImageMetadata,
+      };
+      const hadCredentials = Boolean(before?.tokenHint || before?.signIn);
+      const view = await ask('settings/save', { ...input, ...(asTyped.token ? { token: asTyped.token } : {}) });
       setToken('');
-      show(view);
-      const dropped = hadCredentials && saved?.baseUrl !== '' && view.baseUrl !== saved?.baseUrl;
+      show(view, true);
+      const dropped = hadCredentials && before?.baseUrl !== '' && view.baseUrl !== before?.baseUrl;
       return { kind: 'status', text: t(dropped ? 'optionsSavedCredentialsDropped' : 'optionsSaved') };
     });
   };
@@ -110,7 +184,7 @@ export function OptionsPage() {
       )}
       {/* noValidate: the browser's own check of the email field would block Save with a tooltip instead of
           our message in role="alert"; the worker validates every field anyway. */}
-      <form onSubmit={onSave} aria-label={t('optionsConnectionLabel')} noValidate>
+      <form onSubmit={onSave} aria-label={t('optionsConnectionLabel')} aria-busy={loading} noValidate>
         <label class="field">
           <span>{t('optionsInstanceLabel')}</span>
           <input
@@ -122,7 +196,7 @@ export function OptionsPage() {
             autoComplete="url"
             spellcheck={false}
             aria-describedby="instance-notes"
-            onInput={(event) => setInstance(event.currentTarget.value)}
+            onInput={(event) => typing('instance', setInstance)(event.currentTarget.value)}
           />
         </label>
         {/* Notes go in the field's description, never its label: its accessible name stays "Glean instance". */}
@@ -168,7 +242,7 @@ export function OptionsPage() {
             value={actAs}
             placeholder={t('optionsActAsPlaceholder')}
             autoComplete="email"
-            onInput={(event) => setActAs(event.currentTarget.value)}
+            onInput={(event) => typing('actAs', setActAs)(event.currentTarget.value)}
           />
         </label>
         <label class="field">
@@ -178,7 +252,7 @@ export function OptionsPage() {
             value={authType}
             disabled={saved?.managed.authType}
             aria-describedby={saved?.managed.authType ? 'auth-type-managed' : undefined}
-            onChange={(event) => setAuthType(event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '')}
+            onChange={(event) => typing<AuthType>('authType', setAuthType)(event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '')}
           >
             <option value="">{t('optionsAuthTypeDefault')}</option>
             <option value="OAUTH">{t('optionsAuthTypeOauth')}</option>
@@ -191,7 +265,7 @@ export function OptionsPage() {
         )}
         <fieldset disabled={saved?.managed.defaults}>
           <legend>{t('optionsRightClickLegend')}</legend>
-          <MetadataFields value={defaults} onChange={setDefaults} />
+          <MetadataFields value={defaults} onChange={onDefaults} />
         </fieldset>
         <div class="actions">
           <button type="submit" disabled={busy}>

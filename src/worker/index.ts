@@ -14,7 +14,7 @@ import { InvalidInput } from './invalidInput.ts';
 import { t } from '../shared/i18n.ts';
 import { fetchLinkedImage } from './capture/linkedImage.ts';
 import { onScreenshotCommand } from './capture/screenshotCommand.ts';
-import { cache, client, gleanConnection, lookUp, settings, showBadge, signIn, uploads } from './services.ts';
+import { cache, client, gleanConnection, lookUp, policySource, settings, showBadge, signIn, uploads } from './services.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
 import { retryUploadsWaitingForAccess } from './uploads/retryWhenAllowed.ts';
@@ -75,7 +75,7 @@ const followPolicy = async (): Promise<void> => {
   await cache.followSettings();
 };
 browser.storage.onChanged.addListener((_changes, area) => {
-  if (area === 'managed') void followPolicy();
+  if (area === 'managed') void policySource.refresh().then(followPolicy);
 });
 browser.runtime.onInstalled.addListener(() => void followPolicy());
 browser.runtime.onStartup.addListener(() => void followPolicy());
@@ -95,6 +95,9 @@ browser.commands.onCommand.addListener(onScreenshotCommand);
 // Access to the Glean server granted (from "Grant access" or the browser's settings): uploads that failed without it go again.
 browser.permissions.onAdded.addListener(() => void retryUploadsWaitingForAccess(uploadStore, uploads));
 
+// The enterprise policy is read once per worker start, in parallel with everything else: nothing
+// waits on storage.managed, whose first read after a browser start takes seconds (policySource.ts).
+void policySource.refresh();
 // Whatever woke the worker (install, browser start, a message, an alarm), unfinished uploads resume,
 // and bytes that no upload will ever send leave the disk.
 void uploads.pump();

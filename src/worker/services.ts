@@ -9,7 +9,7 @@ import { createLookUp } from './lookUp.ts';
 import { createCacheServices } from './cache/cacheServices.ts';
 import { realClock } from './clock.ts';
 import { createSettings, type Connection } from './settings.ts';
-import { readPolicy, type PolicyReading } from './policy.ts';
+import { createPolicySource } from './policySource.ts';
 import { createClientRegistry } from './signIn/clientRegistry.ts';
 import type { OAuthHttp } from './signIn/oauthHttp.ts';
 import { refresh } from './signIn/oauthFlow.ts';
@@ -34,9 +34,12 @@ import { holdAwake } from './uploads/keepAlive.ts';
 import { createUploadQueue } from './uploads/uploadQueue.ts';
 import { wakeUploadsAt } from './uploads/wakeUp.ts';
 
-async function managedPolicy(): Promise<PolicyReading> {
-  return readPolicy(await browser.storage.managed.get(null));
-}
+/** The enterprise policy, read in parallel and kept (policySource.ts): index.ts starts the reading. */
+export const policySource = createPolicySource({
+  readManaged: () => browser.storage.managed.get(null),
+  session: browser.storage.session,
+  local: browser.storage.local,
+});
 
 // The worker's global fetch, bound: Chrome throws "Illegal invocation" for an unbound one.
 const workerFetch = fetch.bind(globalThis);
@@ -62,7 +65,7 @@ const session = createSignInSession({
 
 export const settings = createSettings({
   local: browser.storage.local,
-  readPolicy: managedPolicy,
+  readPolicy: policySource.read,
   seal,
   signIn: {
     status: () => signInStore.status(),

@@ -14,6 +14,7 @@ import { t } from '../shared/i18n.ts';
 import { InvalidInput } from './invalidInput.ts';
 import { instanceProblemMessage } from '../shared/instanceProblems.ts';
 import type { Policy, PolicyReading } from './policy.ts';
+import type { ReadPolicy, WhenUnread } from './policySource.ts';
 import type { SignInStatus } from './signIn/signInStore.ts';
 import { shortDigest } from './digest.ts';
 import { migrateSettings, SETTINGS_VERSION, type StoredSettings } from './storedSettings.ts';
@@ -42,8 +43,12 @@ export interface SignInAccess {
 
 export interface SettingsDeps {
   local: KeyValueArea;
-  /** Enterprise policy, read and checked (policy.ts); `{ ok: true, policy: {} }` where none is set. */
-  readPolicy: () => Promise<PolicyReading>;
+  /**
+   * Enterprise policy, read and checked (policy.ts); `{ ok: true, policy: {} }` where none is set.
+   * Never waits on `storage.managed` (policySource.ts); with no reading ever made, 'wait' waits for
+   * the first and 'skip' gets undefined.
+   */
+  readPolicy: ReadPolicy;
   /** The token is stored sealed: every page hears of `storage.local` changes (see tokenSeal.ts). */
   seal: TokenSeal;
   signIn: SignInAccess;
@@ -70,18 +75,23 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
     return seal.unseal(stored, server);
   }
 
-  async function policy(): Promise<PolicyReading> {
+  async function policy(whenUnread: WhenUnread): Promise<PolicyReading> {
     try {
-      return await readPolicy();
+      // Skipped only for showing and saving, never for sending: nothing read yet shows as no policy
+      // until the reading comes (the Options page then shows it).
+      return (await readPolicy(whenUnread)) ?? { ok: true, policy: {} };
     } catch {
       // Firefox without enterprise policies rejects: no policy.
       return { ok: true, policy: {} };
     }
   }
 
-  /** Stored settings with policy values applied: an administrator's choice wins over the user's. */
-  async function effective(): Promise<Effective> {
-    const [stored, reading] = await Promise.all([readStored(), policy()]);
+  /**
+   * Stored settings with policy values applied: an administrator's choice wins over the user's.
+   * `whenUnread`: 'wait' for anything that sends (a credential, a request), 'skip' only to show or save.
+   */
+  async function effective(whenUnread: WhenUnread): Promise<Effective> {
+    const [stored, reading] = await Promise.all([readStored(), policy(whenUnread)]);
     if (!reading.ok) return { ...stored, policy: {}, policyInvalid: true };
     const { policy: managed } = reading;
     return {
@@ -117,8 +127,8 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
   }
 
   async function view(): Promise<SettingsView> {
-    const settings = await effective();
-    const [token, status, who, person] = await Promise.all([readToken(settings.baseUrl), signIn.status(), whose(), whose(true)]);
+    const settings = await effective('skip');
+    const [token, status, who, person] = await Promise.all([readToken(settings.baseUrl), signIn.status(), whoseIn(settings), whoseIn(settings, true)]);
     const signedIn = status && status.server === settings.baseUrl ? status : undefined;
     return {
       instance: settings.instance,
@@ -144,7 +154,9 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** Validates and stores the person's settings; a change of server drops the credentials of the old one. */
   async function save(input: SettingsInput): Promise<SettingsView> {
-    const current = await effective();
+    // Saving never waits for the policy: what is stored cannot override it (effective() applies it on
+    // every read), and a token is sealed for the server it is saved with, so it can only go there.
+    const current = await effective('skip');
     const instance = current.policy.server ? current.instance : input.instance.trim();
     const parsed = parseInstance(instance);
     if (!parsed.ok) throw new InvalidInput(instanceProblemMessage(parsed.problem));
@@ -171,7 +183,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** Saves only the server, as "Sign in with Glean" does with what was typed; the base URL it names. */
   async function saveServer(instance: string): Promise<string> {
-    const current = await effective();
+    const current = await effective('wait');
     if (current.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
     if (current.policy.server) return current.policy.server.baseUrl;
     const parsed = parseInstance(instance.trim());
@@ -210,7 +222,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** The connection for one request. Throws `not-configured` when the server or credential is missing. */
   async function connection(): Promise<Connection> {
-    const settings = await effective();
+    const settings = await effective('wait');
     if (settings.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
     if (!settings.baseUrl) throw new GleanError('not-configured', 'Glean is not set up yet.');
     const found = await credential(settings, true);
@@ -220,7 +232,10 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** Whose credential requests would use now, without refreshing anything; null when there is none. */
   async function whose(endedToo: boolean = false): Promise<JobBinding | null> {
-    const settings = await effective();
+    return whoseIn(await effective('wait'), endedToo);
+  }
+
+  async function whoseIn(settings: Effective, endedToo: boolean = false): Promise<JobBinding | null> {
     if (settings.policyInvalid || !settings.baseUrl) return null;
     const found = await credential(settings, endedToo ? 'ended too' : false);
     return found ? { server: settings.baseUrl, identity: await identify(settings, found) } : null;
@@ -228,7 +243,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** What signing in needs from settings and policy: the server, and which way in. */
   async function signInPlan(): Promise<{ server: string; policy: Policy }> {
-    const settings = await effective();
+    const settings = await effective('wait');
     if (settings.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
     if (!settings.baseUrl) throw new GleanError('not-configured', 'Glean is not set up yet.');
     return { server: settings.baseUrl, policy: settings.policy };
@@ -236,7 +251,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** The image cache size an administrator set, if any. */
   async function managedCacheMegabytes(): Promise<number | undefined> {
-    return (await effective()).policy.cacheMegabytes;
+    return (await effective('wait')).policy.cacheMegabytes;
   }
 
   return { view, save, saveServer, removeToken, connection, whose, signInPlan, sealStoredToken, managedCacheMegabytes };

@@ -2,6 +2,7 @@
  * Launches Debian's Chromium with a build of the extension in a fresh profile, the way
  * ../browser-testing.md describes, and hands back the extension's id, its worker and page helpers.
  */
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ export interface LaunchOptions {
   extensionDir?: string;
   headless?: boolean;
   remoteDebugging?: boolean;
+  /** A profile to start again (a browser restart); the caller owns it, so close() keeps it. Default: a fresh one. */
+  profileDir?: string;
   /** The browser's environment, such as a DISPLAY for a headed browser (see `startXvfb`). */
   env?: Record<string, string>;
   /**
@@ -46,8 +49,9 @@ export async function launchExtension({
   remoteDebugging = false,
   env,
   fronts = [],
+  profileDir: reusedProfile,
 }: LaunchOptions = {}): Promise<Extension> {
-  const profileDir = await mkdtemp(join(tmpdir(), 'glean-images-profile-'));
+  const profileDir = reusedProfile ?? (await mkdtemp(join(tmpdir(), 'glean-images-profile-')));
   // A private copy of the build: a rebuild while this browser runs (another test file, a person)
   // would otherwise swap the chunks under a loaded extension.
   if (!extensionDir) {
@@ -55,8 +59,10 @@ export async function launchExtension({
     await cp(join(root, 'dist', build), extensionDir, { recursive: true });
   }
   // Without developer mode, runtime.reload() leaves an unpacked extension disabled.
+  // (A restarted profile keeps the Preferences the browser wrote.)
   await mkdir(join(profileDir, 'Default'), { recursive: true });
-  await writeFile(join(profileDir, 'Default', 'Preferences'), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
+  const preferences = join(profileDir, 'Default', 'Preferences');
+  if (!reusedProfile || !existsSync(preferences)) await writeFile(preferences, JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless,
@@ -97,7 +103,7 @@ export async function launchExtension({
     },
     async close() {
       await context.close();
-      await rm(profileDir, { recursive: true, force: true });
+      if (!reusedProfile) await rm(profileDir, { recursive: true, force: true });
     },
   };
 }

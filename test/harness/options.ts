@@ -11,7 +11,8 @@ export async function openOptions(extension: Extension): Promise<Page> {
   return page;
 }
 
-/** After a load or reload: the buttons are enabled once the saved settings are in the form. */
+/** After a load or reload: the saved settings are in the form (it is no longer aria-busy) and Save is enabled. */
 export async function optionsReady(page: Page): Promise<void> {
+  await page.locator('form[aria-busy="false"]').waitFor();
   await connectionForm(page).getByRole('button', { name: 'Save', disabled: false }).waitFor();
 }

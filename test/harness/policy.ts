@@ -35,6 +35,8 @@ export function unpackedExtensionId(absolutePath: string): string {
 export interface PolicyBuild {
   dir: string;
   id: string;
+  /** Replaces the policy, as an administrator changes it (Chromium notices the file change by itself). */
+  update(policy: Record<string, unknown>): Promise<void>;
   /** Removes the policy file and the copy. */
   remove(): Promise<void>;
 }
@@ -49,14 +51,15 @@ export async function buildWithPolicy(policy: Record<string, unknown>, build = '
     await rm(policyFile, { force: true });
     await rm(folder, { recursive: true, force: true });
   };
+  const update = (next: Record<string, unknown>): Promise<void> => writeFile(policyFile, JSON.stringify({ '3rdparty': { extensions: { [id]: next } } }));
   try {
     await cp(join(root, 'dist', build), dir, { recursive: true });
-    await writeFile(policyFile, JSON.stringify({ '3rdparty': { extensions: { [id]: policy } } }));
+    await update(policy);
   } catch (error) {
     await remove();
     throw error;
   }
-  return { dir, id, remove };
+  return { dir, id, update, remove };
 }
 
 /** Resolves once the extension's `storage.managed` holds `key`: Chromium may load the policy a

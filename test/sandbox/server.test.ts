@@ -7,6 +7,8 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/s
 /** A broken fault would leave a request unanswered forever; fail instead of hanging the run. */
 const BOUNDED = { timeout: 15_000 };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Bytes the sandbox takes for a PNG (it sniffs uploads): the signature, then `size` bytes of `fill`. */
+const pngBytes = (size = 5, fill = 1): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.concat([PNG_SIGNATURE, Buffer.alloc(size, fill)]));
 
 async function open(t: TestContext, options: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = await startSandbox({ port: 0, ...options });
@@ -194,8 +196,8 @@ test('a newer upload replaces a sample for its metadata, and keeps its own conte
 
 test('stored uploads beyond maxStoredBytes evict the oldest, never the samples', BOUNDED, async (t) => {
   const sandbox = await open(t, { maxStoredBytes: 1000 });
-  const first = (await (await upload(sandbox, 'type=UGC&id=1', Buffer.alloc(600, 1))).json()) as { url: string };
-  const second = (await (await upload(sandbox, 'type=UGC&id=2', Buffer.alloc(600, 2))).json()) as { url: string };
+  const first = (await (await upload(sandbox, 'type=UGC&id=1', pngBytes(600, 1))).json()) as { url: string };
+  const second = (await (await upload(sandbox, 'type=UGC&id=2', pngBytes(600, 2))).json()) as { url: string };
   assert.equal((await fetch(first.url, { headers: auth(sandbox) })).status, 404);
   assert.equal((await fetch(second.url, { headers: auth(sandbox) })).status, 200);
   assert.equal((await getImage(sandbox, 'type=UGC&id=1')).status, 404);
@@ -204,8 +206,8 @@ test('stored uploads beyond maxStoredBytes evict the oldest, never the samples',
 
 test('uploads of 25 MB pass, over 50 MB get 413', BOUNDED, async (t) => {
   const sandbox = await open(t);
-  assert.equal((await upload(sandbox, 'type=UGC&id=big', Buffer.alloc(25 * 1024 * 1024, 7))).status, 200);
-  assert.equal((await upload(sandbox, 'type=UGC&id=huge', Buffer.alloc(50 * 1024 * 1024 + 1, 7))).status, 413);
+  assert.equal((await upload(sandbox, 'type=UGC&id=big', pngBytes(25 * 1024 * 1024, 7))).status, 200);
+  assert.equal((await upload(sandbox, 'type=UGC&id=huge', pngBytes(50 * 1024 * 1024, 7))).status, 413);
 });
 
 test('a 503 fault applies to the next two requests, then answers normally', BOUNDED, async (t) => {
@@ -238,11 +240,11 @@ test('a fault can be limited to one operation, and can be a 200 that is not an i
   const sandbox = await open(t);
   sandbox.fault({ status: 200, body: '<html>oops</html>', contentType: 'text/html', operation: 'uploadimage' });
   assert.equal((await getImage(sandbox, 'type=USER')).headers.get('content-type'), 'image/png');
-  const response = await upload(sandbox, 'type=USER', Buffer.from('x'));
+  const response = await upload(sandbox, 'type=USER', pngBytes());
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('content-type'), 'text/html');
   assert.equal(await response.text(), '<html>oops</html>');
-  assert.equal((await upload(sandbox, 'type=USER', Buffer.from('x'))).headers.get('content-type'), 'application/json');
+  assert.equal((await upload(sandbox, 'type=USER', pngBytes())).headers.get('content-type'), 'application/json');
 });
 
 test('clearFaults drops pending faults', BOUNDED, async (t) => {
@@ -267,7 +269,7 @@ test('a hang fault never answers until the sandbox goes offline', BOUNDED, async
   const [hung] = await sandbox.waitForRequests(1, { operation: 'images' });
   assert.equal(hung?.status, 'hang');
   // The hang holds only its own connection: other requests still get answers meanwhile.
-  assert.equal((await upload(sandbox, 'type=USER', Buffer.from('x'))).status, 200);
+  assert.equal((await upload(sandbox, 'type=USER', pngBytes())).status, 200);
   await sandbox.goOffline();
   await failureOf(pending);
 });
@@ -339,7 +341,7 @@ test('the control endpoint takes the sandbox offline for a while', BOUNDED, asyn
 test('waitForRequests resolves on the count of one operation and rejects on timeout', BOUNDED, async (t) => {
   const sandbox = await open(t);
   const twoImages = sandbox.waitForRequests(2, { operation: 'images', timeoutMs: 5000 });
-  await upload(sandbox, 'type=USER', Buffer.from('x'));
+  await upload(sandbox, 'type=USER', pngBytes());
   await getImage(sandbox, 'type=USER');
   await fetch(`${sandbox.url}/_sandbox/requests`);
   await getImage(sandbox, 'type=NOPE');
