@@ -23,7 +23,9 @@ const root = new URL('../..', import.meta.url).pathname;
 // 50 KB from 34 KB: signing in (oauth4webapi, 6.9 KB gzip of what the worker imports, and
 // src/worker/signIn/ ~3 KB), and capture and batch (src/popup/ screenshots, selection, copy forms;
 // src/worker/capture/). Issue 14 is to bring the whole back to 33.3 KB by shrinking our own code.
-const TOTAL_GZIP_BUDGET = 50 * 1024;
+// 52 KB from 50 KB: the router's payload checks (src/worker/payloadChecks.ts) and the cold-start policy
+// reading kept across worker starts (src/worker/policySource.ts), ~1.6 KB gzip together.
+const TOTAL_GZIP_BUDGET = 52 * 1024;
 
 test(`the extension's JavaScript stays within ${TOTAL_GZIP_BUDGET / 1024} KB gzip`, async () => {
   const { files, total } = await measureBundles(join(root, 'dist', 'chrome'));
