@@ -274,5 +274,7 @@ test('lookup: no answer at all → the per-try timeout, then "took too long", 1 
   assert.ok(DEFAULT_TIMEOUTS.lookupMs > LOOKUP_RETRY.budgetMs);
   assert.deepEqual(statuses, ['hang']);
   // The timer starts as the request leaves, a moment before the sandbox records its arrival.
-  assertWithin(tookMs, [DEFAULT_TIMEOUTS.lookupMs - 250, DEFAULT_TIMEOUTS.lookupMs], 'time to the message');
+  // Over 15 s a busy machine adds more than the usual slack (16.6 s was seen at load 15); a retry would
+  // add a whole second try, so the upper bound still tells the timeout from a retry.
+  assertWithin(tookMs, [DEFAULT_TIMEOUTS.lookupMs - 250, DEFAULT_TIMEOUTS.lookupMs + 2_000], 'time to the message');
 });
