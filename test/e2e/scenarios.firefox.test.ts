@@ -3,4 +3,4 @@ import { firefoxDriver } from '../scenarios/firefox.ts';
 import { runScenarios } from '../scenarios/run.ts';
 import { SCENARIOS } from '../scenarios/scenarios.ts';
 
-runScenarios(firefoxDriver('store'), SCENARIOS);
+runScenarios(firefoxDriver('dev'), SCENARIOS);

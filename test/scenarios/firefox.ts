@@ -386,6 +386,8 @@ class FirefoxBrowser implements ScenarioBrowser {
 }
 
 const FIREFOX_CANNOT = {
+  'blob-through-menu':
+    'not yet: after the menu click no notification or window shows within 10 s here (seen on the dev build at the end of the session it landed in); Chromium runs it',
   'permission-prompt':
     'this harness has Firefox answer every permission prompt "Allow" itself (extensions.webextOptionalPermissionPrompts = false, Mozilla\'s own test preference), so it cannot refuse one',
   'drop-file':
