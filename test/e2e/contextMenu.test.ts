@@ -83,7 +83,7 @@ async function nextNotification(before: number): Promise<SeenNotification> {
 
 /**
  * Runs the worker's real registered `contextMenus.onClicked` listener with what a click on this image
- * would deliver (an undocumented `dispatch`; see browser-testing.md).
+ * would deliver (an undocumented `dispatch` of the registered listener).
  */
 async function clickMenuItem(menuItemId: string, image: string | { srcUrl: string }): Promise<void> {
   const srcUrl = typeof image === 'string' ? await sitePage.locator(`#${image}`).evaluate((img: HTMLImageElement) => img.currentSrc) : image.srcUrl;

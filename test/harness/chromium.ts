@@ -1,6 +1,6 @@
 /**
  * Launches Debian's Chromium with a build of the extension in a fresh profile, the way
- * ../browser-testing.md describes, and hands back the extension's id, its worker and page helpers.
+ * the project tried and timed on Debian (see test/harness/xvfb.ts for the headed parts), and hands back the extension's id, its worker and page helpers.
  */
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';

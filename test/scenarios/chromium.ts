@@ -1,6 +1,6 @@
 /// <reference types="chrome" />
 /**
- * The scenario driver for Debian's Chromium, with Playwright (../../shared/browser-testing.md).
+ * The scenario driver for Debian's Chromium, with Playwright.
  *
  * One browser serves every scenario of a file (one more, headed on Xvfb, those that need the real
  * menu or prompt); each scenario gets a fresh copy of the build loaded through CDP's `Extensions.loadUnpacked`
