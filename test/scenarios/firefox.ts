@@ -1,6 +1,5 @@
 /**
- * The scenario driver for Debian's Firefox ESR, with puppeteer-core over WebDriver BiDi
- *. Buttons, forms and lists are found by role and accessible name
+ * The scenario driver for Debian's Firefox ESR, with puppeteer-core over WebDriver BiDi. Buttons, forms and lists are found by role and accessible name
  * with puppeteer's `::-p-aria(...)`; labelled fields by their <label>'s words, as Playwright's
  * getByLabel does, because Firefox names a file input after its "Browse…" button, not its label.
  *
