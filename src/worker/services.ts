@@ -45,6 +45,8 @@ export const policySource = createPolicySource({
 const workerFetch = fetch.bind(globalThis);
 
 const seal = createTokenSeal(keyInIndexedDb());
+/** Where the sign-in window returns to; also what an administrator allows in Glean. */
+const redirectUrl = browser.identity.getRedirectURL();
 const signInStore = createSignInStore(browser.storage.local, seal);
 /** Plain-http authorization servers only in the dev builds, as for instances (src/shared/buildFlavour.ts). */
 const oauthHttp: OAuthHttp = { fetch: workerFetch, allowInsecure: IS_DEV_BUILD };
@@ -75,7 +77,7 @@ export const settings = createSettings({
       return current && { accessToken: current.grant.accessToken, identity: current.identity, method: current.method };
     },
   },
-  redirectUrl: browser.identity.getRedirectURL(),
+  redirectUrl,
 });
 
 export const signIn = createSignInService({
@@ -84,7 +86,7 @@ export const signIn = createSignInService({
   flow: {
     http: oauthHttp,
     clients: createClientRegistry(browser.storage.local, oauthHttp),
-    redirectUrl: browser.identity.getRedirectURL(),
+    redirectUrl,
     launch: (url, interactive) => browser.identity.launchWebAuthFlow({ url, interactive }),
     now: Date.now,
   },

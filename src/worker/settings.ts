@@ -128,7 +128,9 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   async function view(): Promise<SettingsView> {
     const settings = await effective('skip');
-    const [token, status, who, person] = await Promise.all([readToken(settings.baseUrl), signIn.status(), whoseIn(settings), whoseIn(settings, true)]);
+    const [token, status, person] = await Promise.all([readToken(settings.baseUrl), signIn.status(), whoseIn(settings, true)]);
+    // Whose credential requests use now: the person's, unless their sign-in ended.
+    const who = status?.server === settings.baseUrl && status.ended ? null : person;
     const signedIn = status && status.server === settings.baseUrl ? status : undefined;
     return {
       instance: settings.instance,
