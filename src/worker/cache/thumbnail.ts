@@ -6,6 +6,7 @@
  * and encodes WebP from Firefox 96; the cache scenario (test/scenarios) checks a WebP thumbnail in each.
  */
 import { HEADER_BYTES, imageSize } from './imageSize.ts';
+import { withBytes } from './withBytes.ts';
 
 export const THUMBNAIL_MAX_SIDE = 256;
 
@@ -26,7 +27,7 @@ export type Thumbnail =
   | { kind: 'none' };
 
 export async function makeThumbnail(image: Blob): Promise<Thumbnail> {
-  const size = imageSize(new Uint8Array(await image.slice(0, HEADER_BYTES).arrayBuffer()));
+  const size = await withBytes(image.slice(0, HEADER_BYTES), imageSize);
   if (!size || size.width * size.height > MAX_DECODE_PIXELS) return { kind: 'none' };
   if (Math.max(size.width, size.height) <= THUMBNAIL_MAX_SIDE) return { kind: 'small' };
   let bitmap: ImageBitmap;
