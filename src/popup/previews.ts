@@ -47,10 +47,12 @@ async function draw(image: Blob): Promise<string> {
   const resizeWidth = Math.min(widest, Math.max(1, Math.round(PREVIEW_SIDE * Math.max(1, size.width / size.height))));
   const bitmap = await createImageBitmap(image, { resizeWidth, resizeQuality: 'medium' });
   try {
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    // Drawn at the size asked for even if the browser ignored it and decoded the whole image.
+    const height = Math.max(1, Math.round((resizeWidth * bitmap.height) / bitmap.width));
+    const canvas = new OffscreenCanvas(resizeWidth, height);
     const context = canvas.getContext('2d');
     if (!context) return URL.createObjectURL(image);
-    context.drawImage(bitmap, 0, 0);
+    context.drawImage(bitmap, 0, 0, resizeWidth, height);
     return URL.createObjectURL(await canvas.convertToBlob({ type: 'image/png' }));
   } finally {
     bitmap.close();
