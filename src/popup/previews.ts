@@ -3,60 +3,46 @@
  * "Recent uploads", shown 48 px square. A full-size image in an <img> costs the popup's main thread
  * its whole file (for a 5 MB PNG, 100-250 ms of loading and image updates there, in a trace of
  * bench/batch.ts), and the garbage collections that follow cost more: twenty of them kept the popup
- * busy for seconds. createImageBitmap reads, decodes and scales the file off the main thread
- * (resizeWidth/resizeHeight: https://html.spec.whatwg.org/multipage/imagebitmap-and-animations.html#dom-createimagebitmap),
- * and the popup keeps only a PNG of a few kilobytes. One image is decoded at a time, so a batch holds
- * one file's pixels, not twenty.
+ * busy for seconds. A dedicated worker (src/popup/previewMaker.ts) reads, decodes and scales each file
+ * (createImageBitmap's resizeWidth: https://html.spec.whatwg.org/multipage/imagebitmap-and-animations.html#dom-createimagebitmap),
+ * and the popup keeps only a PNG of a few kilobytes. One image at a time, so a batch holds one file's
+ * pixels, not twenty.
  */
-import { imageSize } from '../worker/cache/imageSize.ts';
-import { MAX_DECODE_PIXELS, THUMBNAIL_MAX_SIDE } from '../worker/cache/thumbnail.ts';
-import { withBytes } from '../worker/cache/withBytes.ts';
+import type { PreviewAnswer, PreviewAsk } from './drawPreview.ts';
 
-/** Twice the 48 px the lists show (public/styles.css `.thumb`, `.selected-item .preview`), for high-density screens. */
-export const PREVIEW_SIDE = 96;
-
-/**
- * Enough header for a PNG, GIF or WebP, and for a JPEG whose metadata is modest. A JPEG whose frame
- * header comes later is previewed the old way: the file itself in the <img>.
- */
-const PREVIEW_HEADER_BYTES = 64 * 1024;
-
+let maker: Worker | undefined;
+let asked = 0;
 let decoding: Promise<unknown> = Promise.resolve();
 
-/**
- * An object URL to show `image` small; the caller revokes it. Rejects when the browser cannot draw it
- * (damaged, or more pixels than it decodes). The image itself stands in where a small copy would gain
- * nothing or cannot be made here: an image already small, an SVG (drawn at any size, and refused by
- * createImageBitmap as a Blob), a format whose size the header does not tell (BMP, ICO, AVIF), or more
- * pixels than the cache would decode (the <img> then says whether the browser can draw it at all).
- */
-export function makePreview(image: Blob): Promise<string> {
-  const made = decoding.then(() => draw(image));
-  decoding = made.catch(() => undefined);
-  return made;
+function ask(image: Blob): Promise<PreviewAnswer['preview']> {
+  // Built by scripts/build.ts at the extension's root; started with the first preview, and ends with the popup.
+  maker ??= new Worker('/previewMaker.js', { type: 'module' });
+  const worker = maker;
+  const id = ++asked;
+  return new Promise((resolve) => {
+    const answered = (preview: PreviewAnswer['preview']) => {
+      worker.removeEventListener('message', onAnswer);
+      worker.removeEventListener('error', onFailure);
+      resolve(preview);
+    };
+    const onAnswer = (event: MessageEvent<PreviewAnswer>) => event.data.id === id && answered(event.data.preview);
+    // A worker that could not start, or crashed: the image itself is shown, as before there were previews.
+    const onFailure = () => answered('original');
+    worker.addEventListener('message', onAnswer);
+    worker.addEventListener('error', onFailure);
+    worker.postMessage({ id, image } satisfies PreviewAsk);
+  });
 }
 
-async function draw(image: Blob): Promise<string> {
-  const size = await withBytes(image.slice(0, PREVIEW_HEADER_BYTES), imageSize);
-  if (!size || size.width * size.height > MAX_DECODE_PIXELS || Math.max(size.width, size.height) <= THUMBNAIL_MAX_SIDE) {
-    return URL.createObjectURL(image);
-  }
-  // The shorter side at PREVIEW_SIDE, as the square shown crops it (`object-fit: cover`). Only the
-  // width is given, so the height follows the image as drawn: a JPEG's EXIF orientation may turn it.
-  const widest = Math.max(size.width, size.height);
-  const resizeWidth = Math.min(widest, Math.max(1, Math.round(PREVIEW_SIDE * Math.max(1, size.width / size.height))));
-  const bitmap = await createImageBitmap(image, { resizeWidth, resizeQuality: 'medium' });
-  try {
-    // Drawn at the size asked for even if the browser ignored it and decoded the whole image.
-    const height = Math.max(1, Math.round((resizeWidth * bitmap.height) / bitmap.width));
-    const canvas = new OffscreenCanvas(resizeWidth, height);
-    const context = canvas.getContext('2d');
-    if (!context) return URL.createObjectURL(image);
-    context.drawImage(bitmap, 0, 0, resizeWidth, height);
-    return URL.createObjectURL(await canvas.convertToBlob({ type: 'image/png' }));
-  } finally {
-    bitmap.close();
-  }
+/** An object URL to show `image` small; the caller revokes it. Rejects when the browser cannot draw it. */
+export function makePreview(image: Blob): Promise<string> {
+  const made = decoding.then(async () => {
+    const preview = await ask(image);
+    if (preview === 'undrawable') throw new Error('The browser cannot draw this image.');
+    return URL.createObjectURL(preview === 'original' ? image : preview);
+  });
+  decoding = made.catch(() => undefined);
+  return made;
 }
 
 /**
