@@ -3,12 +3,14 @@
  * in the popup's preview worker (src/popup/previewMaker.ts): no DOM, only createImageBitmap and
  * OffscreenCanvas, which a dedicated worker has in both browsers.
  */
-import { imageSize } from '../worker/cache/imageSize.ts';
-import { MAX_DECODE_PIXELS, THUMBNAIL_MAX_SIDE } from '../worker/cache/thumbnail.ts';
+import { imageSize, MAX_DECODE_PIXELS } from '../worker/cache/imageSize.ts';
 import { withBytes } from '../worker/cache/withBytes.ts';
 
 /** Twice the 48 px the lists show (public/styles.css `.thumb`, `.selected-item .preview`), for high-density screens. */
 export const PREVIEW_SIDE = 96;
+
+/** An image no wider or taller than this is shown as it is: a smaller copy would save next to nothing. */
+const SMALL_ENOUGH_SIDE = 2 * PREVIEW_SIDE;
 
 /**
  * Enough header for a PNG, GIF or WebP, and for a JPEG whose metadata is modest. A JPEG whose frame
@@ -34,7 +36,7 @@ export interface PreviewAnswer {
 
 export async function drawPreview(image: Blob): Promise<Blob | 'original'> {
   const size = await withBytes(image.slice(0, PREVIEW_HEADER_BYTES), imageSize);
-  if (!size || size.width * size.height > MAX_DECODE_PIXELS || Math.max(size.width, size.height) <= THUMBNAIL_MAX_SIDE) return 'original';
+  if (!size || size.width * size.height > MAX_DECODE_PIXELS || Math.max(size.width, size.height) <= SMALL_ENOUGH_SIDE) return 'original';
   // The shorter side at PREVIEW_SIDE, as the square shown crops it (`object-fit: cover`). Only the
   // width is given, so the height follows the image as drawn: a JPEG's EXIF orientation may turn it.
   const widest = Math.max(size.width, size.height);
