@@ -77,15 +77,18 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
    * the image left the list or was cropped meanwhile. Previews come one after another
    * (src/popup/previews.ts), so a batch's list fills in as they are ready.
    */
+  const listed = useRef(selected);
+  listed.current = selected;
   const showPreview = useCallback(
     (image: SelectedImage, file: File) => {
+      const stillListed = () => listed.current.some((item) => item.id === image.id && item.file === file);
       makePreview(file).then(
         (url) => {
           // One made for an image removed (or cropped) meanwhile is revoked with the rest when the popup closes.
           previews.current.add(url);
           setSelected((current) => current.map((item) => (item.id === image.id && item.file === file ? { ...item, preview: url } : item)));
         },
-        () => refuseUndisplayable(image),
+        () => stillListed() && refuseUndisplayable(image),
       );
     },
     [refuseUndisplayable],
@@ -257,7 +260,8 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
       />
       {croppingImage && (
         <CropEditor
-          key={croppingImage.id + String(croppingImage.preview)}
+          // Not keyed on the preview, which arrives after the image: a crop begun before it must not restart.
+          key={croppingImage.id}
           file={croppingImage.file}
           onApply={(file) => {
             replace(croppingImage, file);
