@@ -13,6 +13,8 @@ const dist = join(root, 'dist');
 const ENTRY_POINTS = {
   worker: 'src/worker/index.ts',
   popup: 'src/popup/index.tsx',
+  // The popup's preview worker (src/popup/previews.ts starts it by this name).
+  previewMaker: 'src/popup/previewMaker.ts',
   options: 'src/options/index.tsx',
   image: 'src/viewer/index.ts',
 };

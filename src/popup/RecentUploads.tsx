@@ -8,6 +8,7 @@ import { readBlob } from '../shared/uploadStore.ts';
 import { errorText } from '../ui/Messages.tsx';
 import { copyImage } from './copyImage.ts';
 import { copyText, markdownImage } from './copyText.ts';
+import { jobPreview, makePreview } from './previews.ts';
 import { UploadProgress } from './UploadProgress.tsx';
 import { useJobs } from './useJobs.ts';
 
@@ -19,28 +20,44 @@ async function uploadedImage(job: UploadJob): Promise<Blob | undefined> {
   return (await readBlob(job.id)) ?? (key ? (await findCachedImage({ key }))?.blob : undefined);
 }
 
+/**
+ * A small copy of the job's image (src/popup/previews.ts): the one the upload form made when this
+ * popup started the job, else one made from its bytes while they wait in the upload store, else from
+ * what the cache kept once uploaded. Made again only when the job becomes uploaded, not at every
+ * state it passes through.
+ */
+async function thumbnailOf(job: UploadJob): Promise<{ url: string; owned: boolean } | undefined> {
+  const kept = jobPreview(job.id);
+  if (kept) return { url: kept, owned: false };
+  const blob = await uploadedImage(job);
+  return blob && { url: await makePreview(blob), owned: true };
+}
+
 function Thumbnail({ job }: { job: UploadJob }) {
   const [url, setUrl] = useState<string | null>(null);
+  const uploaded = job.state === 'uploaded';
   useEffect(() => {
     let current = true;
-    let objectUrl: string | null = null;
-    // The bytes while the job runs; once uploaded they are gone and the cache's thumbnail stands in.
-    uploadedImage(job).then(
-      (blob) => {
-        // A state change may have come while reading: that run shows its own image.
-        if (!current) return;
-        objectUrl = blob ? URL.createObjectURL(blob) : null;
+    let owned: string | null = null;
+    thumbnailOf(job).then(
+      (made) => {
+        if (made?.owned) owned = made.url;
+        // The job changed while it was made: that run shows its own (and this one is revoked below).
+        if (!current) {
+          if (owned) URL.revokeObjectURL(owned);
+          return;
+        }
         // Also when there is nothing to show now: the previous run's address is revoked, and an image
         // left on it would show as broken.
-        setUrl(objectUrl);
+        setUrl(made?.url ?? null);
       },
       () => current && setUrl(null),
     );
     return () => {
       current = false;
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
+      if (owned) URL.revokeObjectURL(owned);
     };
-  }, [job.id, job.state]);
+  }, [job.id, uploaded]); // Remade once uploaded, not at every state the job passes through: see thumbnailOf.
   return url ? <img class="thumb" src={url} alt="" /> : <span class="thumb" aria-hidden="true" />;
 }
 

@@ -21,13 +21,17 @@ export function SelectedImages({ images, onRemove, onCrop, onUndisplayable }: Pr
         const name = displayName(image.file);
         return (
           <li key={image.id} class="selected-item">
-            <img
-              class="preview"
-              src={image.preview}
-              alt={t('popupPreviewAlt', name)}
-              decoding="async"
-              onError={() => onUndisplayable(image)}
-            />
+            {image.preview === null ? (
+              <span class="preview" aria-hidden="true" />
+            ) : (
+              <img
+                class="preview"
+                src={image.preview}
+                alt={t('popupPreviewAlt', name)}
+                decoding="async"
+                onError={() => onUndisplayable(image)}
+              />
+            )}
             <span class="selected-name">
               {name} <small>{formatBytes(image.file.size)}</small>
             </span>

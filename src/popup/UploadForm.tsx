@@ -17,6 +17,7 @@ import { CropEditor } from './CropEditor.tsx';
 import { rememberDraft, type Drafts } from './drafts.ts';
 import { formatBytes } from './ImageResult.tsx';
 import { LinkOffer } from './LinkOffer.tsx';
+import { keepJobPreview, makePreview } from './previews.ts';
 import { ScreenshotButton } from './Screenshot.tsx';
 import { displayName, SelectedImages } from './SelectedImages.tsx';
 import { countBatch, type SelectedImage } from './selection.ts';
@@ -44,12 +45,8 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
   // Every preview address made is revoked once its image leaves the list, or the popup closes.
   const previews = useRef(new Set<string>());
   useEffect(() => () => previews.current.forEach((url) => URL.revokeObjectURL(url)), []);
-  const preview = (file: File): string => {
-    const url = URL.createObjectURL(file);
-    previews.current.add(url);
-    return url;
-  };
-  const dropPreview = (url: string) => {
+  const dropPreview = (url: string | null) => {
+    if (url === null) return;
     URL.revokeObjectURL(url);
     previews.current.delete(url);
   };
@@ -58,6 +55,44 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
     setBatch(null);
     setNotice(next);
   }, []);
+
+  /**
+   * It starts like an image, yet the browser cannot draw it: damaged, or more pixels than it will
+   * decode (a decompression bomb). Refused here, where another file can still be chosen, rather than
+   * uploaded as an image nobody can look at (Glean shows images in a browser too).
+   */
+  const refuseUndisplayable = useCallback(
+    (image: SelectedImage) => {
+      dropPreview(image.preview);
+      setSelected((current) => current.filter((item) => item.id !== image.id));
+      setCropping((current) => (current === image.id ? null : current));
+      if (image.pendingKeptAt !== undefined) void forgetPendingImage();
+      say({ kind: 'alert', text: t('fileUndisplayable', image.contentType) });
+    },
+    [say],
+  );
+
+  /**
+   * Makes the small preview of a selected image (its file as it is now: `file`) and shows it, unless
+   * the image left the list or was cropped meanwhile. Previews come one after another
+   * (src/popup/previews.ts), so a batch's list fills in as they are ready.
+   */
+  const listed = useRef(selected);
+  listed.current = selected;
+  const showPreview = useCallback(
+    (image: SelectedImage, file: File) => {
+      const stillListed = () => listed.current.some((item) => item.id === image.id && item.file === file);
+      makePreview(file).then(
+        (url) => {
+          // One made for an image removed (or cropped) meanwhile is revoked with the rest when the popup closes.
+          previews.current.add(url);
+          setSelected((current) => current.map((item) => (item.id === image.id && item.file === file ? { ...item, preview: url } : item)));
+        },
+        () => stillListed() && refuseUndisplayable(image),
+      );
+    },
+    [refuseUndisplayable],
+  );
 
   const add = useCallback(
     async (arrivals: Arrival[]) => {
@@ -73,13 +108,14 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
           id: crypto.randomUUID(),
           file,
           contentType: check.contentType,
-          preview: preview(file),
+          preview: null,
           screenshot,
           ...(pendingKeptAt !== undefined ? { pendingKeptAt } : {}),
         });
       }
       if (fileInput.current) fileInput.current.value = '';
       setSelected((current) => [...current, ...accepted]);
+      for (const image of accepted) showPreview(image, image.file);
       if (accepted.some((image) => image.screenshot)) setMetadata((current) => ({ ...current, type: 'FEEDBACK' }));
       if (refused.length > 0) {
         say({ kind: 'alert', text: refused.join(' ') });
@@ -91,7 +127,7 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
         say({ kind: 'status', text: t('popupFilesSelected', accepted.length, formatBytes(bytes)) });
       }
     },
-    [say],
+    [say, showPreview],
   );
 
   const selectFiles = useCallback((files: File[]) => void add(files.map((file) => ({ file }))), [add]);
@@ -115,14 +151,12 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
     if (image.pendingKeptAt !== undefined) void forgetPendingImage();
   };
 
-  const replace = (id: string, file: File) => {
+  const replace = (image: SelectedImage, file: File) => {
+    dropPreview(image.preview);
     setSelected((current) =>
-      current.map((item) => {
-        if (item.id !== id) return item;
-        dropPreview(item.preview);
-        return { ...item, file, contentType: file.type || item.contentType, preview: preview(file) };
-      }),
+      current.map((item) => (item.id === image.id ? { ...item, file, contentType: file.type || item.contentType, preview: null } : item)),
     );
+    showPreview(image, file);
   };
 
   const onMetadata = (value: ImageMetadata) => {
@@ -154,7 +188,11 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
         await writeBlob(jobId, image.file.slice(0, image.file.size, image.contentType));
         await ask('upload/start', { jobId, metadata: fields.metadata, fileName: image.file.name || t('popupPastedFileName') });
         started.push(jobId);
-        dropPreview(image.preview);
+        // "Recent uploads" shows the same small copy, rather than reading and decoding the file again.
+        if (image.preview !== null) {
+          previews.current.delete(image.preview);
+          keepJobPreview(jobId, image.preview);
+        }
       } catch (error) {
         problem ??= `${displayName(image.file)}: ${errorText(error)}`;
         left.push(image);
@@ -218,20 +256,15 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
         images={selected}
         onRemove={remove}
         onCrop={(image) => setCropping(image.id)}
-        // It starts like an image, yet the browser cannot draw it: damaged, or more pixels than it
-        // will decode (a decompression bomb). Refused here, where another file can still be chosen,
-        // rather than uploaded as an image nobody can look at (Glean shows images in a browser too).
-        onUndisplayable={(image) => {
-          remove(image);
-          say({ kind: 'alert', text: t('fileUndisplayable', image.contentType) });
-        }}
+        onUndisplayable={refuseUndisplayable}
       />
       {croppingImage && (
         <CropEditor
-          key={croppingImage.id + croppingImage.preview}
+          // Not keyed on the preview, which arrives after the image: a crop begun before it must not restart.
+          key={croppingImage.id}
           file={croppingImage.file}
           onApply={(file) => {
-            replace(croppingImage.id, file);
+            replace(croppingImage, file);
             setCropping(null);
           }}
           onCancel={() => setCropping(null)}

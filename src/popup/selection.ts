@@ -5,7 +5,8 @@ export interface SelectedImage {
   file: File;
   /** What the bytes are (src/shared/imageSniff.ts), not what the name says. */
   contentType: string;
-  preview: string;
+  /** A small copy to show (src/popup/previews.ts); null while it is being made. */
+  preview: string | null;
   /** Captured from a tab: it can be cropped, and it presets the type FEEDBACK. */
   screenshot: boolean;
   /** Set when it came through the pending-image slot (src/shared/pendingImage.ts): which arrival it was. */

@@ -25,7 +25,11 @@ const root = new URL('../..', import.meta.url).pathname;
 // src/worker/capture/). Issue 14 is to bring the whole back to 33.3 KB by shrinking our own code.
 // 52 KB from 50 KB: the router's payload checks (src/worker/payloadChecks.ts) and the cold-start policy
 // reading kept across worker starts (src/worker/policySource.ts), ~1.6 KB gzip together.
-const TOTAL_GZIP_BUDGET = 52 * 1024;
+// 53 KB from 52 KB: the popup's preview worker (src/popup/previewMaker.ts, drawPreview.ts: 0.5 KB gzip, a
+// file of its own since it runs on its own thread), and the gzip lost to splitting: the header reader
+// it shares with the background worker (src/worker/cache/imageSize.ts, withBytes.ts) moved from worker.js
+// to a chunk of its own (0.8 KB), and esbuild's module helpers left the polyfill's chunk for one of theirs (0.4 KB).
+const TOTAL_GZIP_BUDGET = 53 * 1024;
 
 test(`the extension's JavaScript stays within ${TOTAL_GZIP_BUDGET / 1024} KB gzip`, async () => {
   const { files, total } = await measureBundles(join(root, 'dist', 'chrome'));

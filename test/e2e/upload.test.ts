@@ -2,6 +2,7 @@
 /** Uploading from the popup: picked, dropped and pasted files; bad files refused; jobs that outlive the popup. */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { samplePng } from '../../sandbox/png.ts';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
 import { saveSettings } from '../harness/configure.ts';
@@ -27,6 +28,25 @@ beforeEach(() => sandbox.clearFaults());
 const uploads = () => sandbox.requests.filter((r) => r.operation === 'uploadimage');
 
 describe('upload from the popup', () => {
+  test('a large image shows a small preview, made once: the selection and Recent uploads show the same copy', async () => {
+    // 1200 × 600 pixels: a preview keeps the shorter side at 96 px (twice the 48 px shown), 192 × 96.
+    const file = await testFile('wide-photo.png', samplePng('wide-photo', 1200, 600));
+    const popup = await extension.openPage('popup.html');
+    const form = uploadForm(popup);
+    await form.getByLabel('Image file').setInputFiles(file.path);
+    const preview = form.getByRole('img', { name: 'Preview of wide-photo.png' });
+    await preview.waitFor();
+    await popup.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('img.preview')).every((img) => img.complete && img.naturalWidth > 0));
+    const drawn = await preview.evaluate((img: HTMLImageElement) => ({ width: img.naturalWidth, height: img.naturalHeight, src: img.src }));
+    assert.deepEqual({ width: drawn.width, height: drawn.height }, { width: 192, height: 96 });
+    await fillMetadata(form, { type: 'UGC', id: 'wide-photo' });
+    await form.getByRole('button', { name: 'Upload' }).click();
+    const item = uploadItem(popup, 'wide-photo.png');
+    await item.getByText('Uploaded', { exact: true }).waitFor();
+    assert.equal(await item.locator('img.thumb').getAttribute('src'), drawn.src, 'the form\'s preview, not the file read again');
+    assert.equal(uploads().at(-1)?.bodySha256, file.sha256, 'the file itself is uploaded, not its preview');
+  });
+
   test('a picked PNG uploads with its metadata, byte for byte, and shows its URL and key', async () => {
     const file = await pngFile('picked.png');
     const popup = await extension.openPage('popup.html');

@@ -195,7 +195,9 @@ const ROWS: FaultRow[] = [
   {
     name: '429 with Retry-After as an HTTP date, then OK',
     faults: () => {
-      const { header, at } = httpDateAhead(1_500);
+      // Far enough ahead to still be ahead when the request comes: opening the popup, picking the file and
+      // filling the form take seconds on a busy machine, and a date already past means "retry now".
+      const { header, at } = httpDateAhead(6_000);
       retryAfterDate = at;
       return [uploadOnly({ status: 429, retryAfter: header })];
     },

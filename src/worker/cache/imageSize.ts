@@ -9,6 +9,13 @@ export interface ImageSize {
   height: number;
 }
 
+/**
+ * The most pixels an image is decoded at, for the cache's thumbnails and the popup's previews alike.
+ * A 50-megapixel photo (the largest common cameras) takes about 200 MB once decoded; a bomb of
+ * 30,000 × 30,000 pixels would take 3.6 GB and end the worker.
+ */
+export const MAX_DECODE_PIXELS = 50_000_000;
+
 /** Enough for any real JPEG's segments before its frame header (EXIF and XMP are at most 64 KB
  * each; ICC profiles span a few more segments). A header further in is treated as unknown. */
 export const HEADER_BYTES = 1024 * 1024;

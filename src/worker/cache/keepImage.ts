@@ -5,6 +5,7 @@
 import type { CacheEntry } from '../../shared/cacheEntry.ts';
 import type { ImageCache } from './imageCache.ts';
 import type { Thumbnail } from './thumbnail.ts';
+import { withBytes } from './withBytes.ts';
 
 export interface KeepImageDeps {
   cache: ImageCache;
@@ -25,7 +26,9 @@ export interface ImageToFile {
 }
 
 async function sha256(blob: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  // digest() copies its input before it returns (https://w3c.github.io/webcrypto/#SubtleCrypto-method-digest),
+  // so the file's bytes can go while it hashes.
+  const digest = await withBytes(blob, (bytes) => crypto.subtle.digest('SHA-256', bytes));
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 

@@ -5,15 +5,13 @@
  * default in windows and workers: https://developer.mozilla.org/docs/Web/API/OffscreenCanvas#browser_compatibility),
  * and encodes WebP from Firefox 96; the cache scenario (test/scenarios) checks a WebP thumbnail in each.
  */
-import { HEADER_BYTES, imageSize } from './imageSize.ts';
+import { HEADER_BYTES, imageSize, MAX_DECODE_PIXELS } from './imageSize.ts';
+import { withBytes } from './withBytes.ts';
 
 export const THUMBNAIL_MAX_SIDE = 256;
 
-/**
- * The most pixels decoded for a thumbnail. A 50-megapixel photo (the largest common cameras) takes
- * about 200 MB once decoded; a bomb of 30,000 × 30,000 pixels would take 3.6 GB and end the worker.
- */
-export const MAX_DECODE_PIXELS = 50_000_000;
+/** The most pixels decoded for a thumbnail (defined beside the header reader, which the popup's previews share). */
+export { MAX_DECODE_PIXELS } from './imageSize.ts';
 
 /** Lossy WebP at this quality is a fraction of PNG's size with no visible loss at 256 px. */
 const WEBP_QUALITY = 0.8;
@@ -26,7 +24,7 @@ export type Thumbnail =
   | { kind: 'none' };
 
 export async function makeThumbnail(image: Blob): Promise<Thumbnail> {
-  const size = imageSize(new Uint8Array(await image.slice(0, HEADER_BYTES).arrayBuffer()));
+  const size = await withBytes(image.slice(0, HEADER_BYTES), imageSize);
   if (!size || size.width * size.height > MAX_DECODE_PIXELS) return { kind: 'none' };
   if (Math.max(size.width, size.height) <= THUMBNAIL_MAX_SIDE) return { kind: 'small' };
   let bitmap: ImageBitmap;

@@ -73,6 +73,32 @@ test('rememberUpload never throws: the upload succeeded either way', async () =>
   assert.deepEqual((await cache.stats()).entries, 0);
 });
 
+test('uploads are filed one at a time: the next reads its file only once the previous is filed', async () => {
+  const { cache } = setup();
+  const filing: string[] = [];
+  const waits = [deferred<Thumbnail>(), deferred<Thumbnail>()];
+  let calls = 0;
+  const keepImage = createKeepImage({
+    cache,
+    makeThumbnail: async (image) => {
+      filing.push(await image.text());
+      return (waits[calls++] ?? deferred<Thumbnail>()).promise;
+    },
+  });
+  const rememberUpload = createRememberUpload(cache, keepImage);
+  const first = rememberUpload(UPLOADED_AS, METADATA, 'one', new Blob(['first'], { type: 'image/png' }));
+  const second = rememberUpload(UPLOADED_AS, { ...METADATA, id: 'post-2' }, 'two', new Blob(['second'], { type: 'image/png' }));
+  await eventuallyCalled(filing, 1);
+  for (let turn = 0; turn < 20; turn++) await settle();
+  assert.deepEqual(filing, ['first'], 'the second waits while the first is filed');
+  waits[0]?.resolve({ kind: 'small' });
+  await first;
+  await eventuallyCalled(filing, 2);
+  waits[1]?.resolve({ kind: 'small' });
+  await second;
+  assert.deepEqual(filing, ['first', 'second']);
+});
+
 describe('a looked-up image, filed before its thumbnail (thumbnailLater)', () => {
   /** The cache, counting puts as they are called, and the thumbnail step's answer to wait for. */
   function counting(thumbnail: Thumbnail) {

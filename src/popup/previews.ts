@@ -1,0 +1,55 @@
+/**
+ * Small previews for the images the popup lists: the files selected for upload and the jobs in
+ * "Recent uploads", shown 48 px square. A full-size image in an <img> costs the popup's main thread
+ * its whole file (for a 5 MB PNG, 100-250 ms of loading and image updates there, in a trace of
+ * bench/batch.ts), and the garbage collections that follow cost more: twenty of them kept the popup
+ * busy for seconds. A dedicated worker (src/popup/previewMaker.ts) reads, decodes and scales each file
+ * (createImageBitmap's resizeWidth: https://html.spec.whatwg.org/multipage/imagebitmap-and-animations.html#dom-createimagebitmap),
+ * and the popup keeps only a PNG of a few kilobytes. One image at a time, so a batch holds one file's
+ * pixels, not twenty.
+ */
+import type { PreviewAnswer, PreviewAsk } from './drawPreview.ts';
+
+let maker: Worker | undefined;
+let asked = 0;
+let decoding: Promise<unknown> = Promise.resolve();
+
+function ask(image: Blob): Promise<PreviewAnswer['preview']> {
+  // Built by scripts/build.ts at the extension's root; started with the first preview, and ends with the popup.
+  maker ??= new Worker('/previewMaker.js', { type: 'module' });
+  const worker = maker;
+  const id = ++asked;
+  return new Promise((resolve) => {
+    const answered = (preview: PreviewAnswer['preview']) => {
+      worker.removeEventListener('message', onAnswer);
+      worker.removeEventListener('error', onFailure);
+      resolve(preview);
+    };
+    const onAnswer = (event: MessageEvent<PreviewAnswer>) => event.data.id === id && answered(event.data.preview);
+    // A worker that could not start, or crashed: the image itself is shown, as before there were previews.
+    const onFailure = () => answered('original');
+    worker.addEventListener('message', onAnswer);
+    worker.addEventListener('error', onFailure);
+    worker.postMessage({ id, image } satisfies PreviewAsk);
+  });
+}
+
+/** An object URL to show `image` small; the caller revokes it. Rejects when the browser cannot draw it. */
+export function makePreview(image: Blob): Promise<string> {
+  const made = decoding.then(async () => {
+    const preview = await ask(image);
+    if (preview === 'undrawable') throw new Error('The browser cannot draw this image.');
+    return URL.createObjectURL(preview === 'original' ? image : preview);
+  });
+  decoding = made.catch(() => undefined);
+  return made;
+}
+
+/**
+ * The previews of images handed to the worker from this popup, by job id: "Recent uploads" shows them
+ * without reading and decoding the file again. Kept while the popup is open; the page's end frees them.
+ */
+const jobPreviews = new Map<string, string>();
+
+export const keepJobPreview = (jobId: string, url: string): void => void jobPreviews.set(jobId, url);
+export const jobPreview = (jobId: string): string | undefined => jobPreviews.get(jobId);
