@@ -133,6 +133,12 @@ export interface BrowserDriver {
   readonly build: Build;
   /** What this browser (or its automation) cannot do, each with the reason; it can do everything else. */
   readonly cannot: Partial<Record<Capability, string>>;
+  /**
+   * Starts the browser that `launch` will use for this request, unless it is running already. Kept apart
+   * from `launch` so that a browser start, which serves several scenarios, is not timed as part of one:
+   * ./run.ts calls it before the scenario's own timeout starts.
+   */
+  start(request: LaunchRequest): Promise<void>;
   /** A fresh extension, with nothing of another scenario's, in a browser that may serve several. */
   launch(request: LaunchRequest): Promise<ScenarioBrowser>;
   /** Ends every browser `launch` started. */

@@ -26,6 +26,7 @@ import {
   type ExtensionPage,
   type ImageMenuItem,
   type InPage,
+  type LaunchRequest,
   type Scope,
   type ScenarioBrowser,
   type WebPage,
@@ -397,20 +398,29 @@ const FIREFOX_CANNOT = {
 export function firefoxDriver(build: Build): BrowserDriver {
   /** Started on first use, one per kind. */
   const browsers = new Map<string, Promise<PooledBrowser>>();
+  /** The running Firefox of the kind this request calls for, started if there is none yet. */
+  const browserFor = ({ needs, fronts }: LaunchRequest): Promise<PooledBrowser> => {
+    const kind = {
+      // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
+      headed: needsDisplay(needs, ['native-context-menu', 'paste-image']),
+      // A short idle timeout would suspend the background under other scenarios too: only theirs has it.
+      idleSuspend: needs.includes('suspend-background'),
+    };
+    const key = JSON.stringify(kind);
+    let pooled = browsers.get(key);
+    if (!pooled) browsers.set(key, (pooled = startBrowser(kind, fronts)));
+    return pooled;
+  };
   return {
     name: 'Firefox',
     build,
     cannot: FIREFOX_CANNOT,
-    async launch({ needs, fronts }) {
-      const kind = {
-        // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
-        headed: needsDisplay(needs, ['native-context-menu', 'paste-image']),
-        // A short idle timeout would suspend the background under other scenarios too: only theirs has it.
-        idleSuspend: needs.includes('suspend-background'),
-      };
-      const key = JSON.stringify(kind);
-      let pooled = browsers.get(key);
-      if (!pooled) browsers.set(key, (pooled = startBrowser(kind, fronts)));
+    async start(request) {
+      await browserFor(request);
+    },
+    async launch(request) {
+      const { needs } = request;
+      const pooled = browserFor(request);
       if (installs === MAX_INSTALLS) throw new Error(`more than ${MAX_INSTALLS} scenarios: raise MAX_INSTALLS`);
       const n = installs++;
       // The build, under an add-on id of its own: a new origin, with storage and permissions of its own.
