@@ -16,6 +16,7 @@ import { chromium, type BrowserContext, type CDPSession, type Locator, type Page
 import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { CHROMIUM, root } from '../harness/chromium.ts';
 import { chromiumNameArgs, type HttpsFront } from '../harness/httpsFront.ts';
+import { answerSignIn, type Answer } from '../harness/signIn.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import { asPattern, needsDisplay, type Build, type BrowserDriver, type ContainerRole, type ExtensionPage, type ImageMenuItem, type InPage, type LaunchRequest, type Scope, type ScenarioBrowser, type WebPage } from './driver.ts';
 
@@ -232,6 +233,11 @@ class ChromiumBrowser implements ScenarioBrowser {
     await page.waitForFunction(() => !document.hasFocus());
     await display.key(...(answer === 'allow' ? ['Tab', 'Return'] : ['Escape']));
     await cdp.detach();
+  }
+
+  /** Chrome shows the sign-in window as a page of the browser's context (../harness/signIn.ts). */
+  answerSignInWindow(answer: Answer): Promise<void> {
+    return answerSignIn(this.context, answer);
   }
 
   /** Chrome groups two items under one named after the extension, just above "Inspect". */

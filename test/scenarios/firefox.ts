@@ -15,7 +15,9 @@ import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppetee
 import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { root } from '../harness/chromium.ts';
 import type { HttpsFront } from '../harness/httpsFront.ts';
+import { eventually } from '../harness/eventually.ts';
 import { startNamesProxy, type NamesProxy } from '../harness/namesProxy.ts';
+import { isSignInAddress, type Answer } from '../harness/signIn.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import {
   asPattern,
@@ -223,6 +225,8 @@ async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSusp
       'extensions.webextensions.uuids': JSON.stringify(uuids),
       // Mozilla's own test preference: Firefox answers a permission prompt "Allow" itself.
       'extensions.webextOptionalPermissionPrompts': false,
+      // The sign-in window would fetch the sandbox's /favicon.ico, a request no scenario made.
+      'browser.chrome.site_icons': false,
       // The default is 30 s; a scenario that waits for a suspended background should not.
       ...(idleSuspend ? { 'extensions.background.idle.timeout': 1000 } : {}),
     },
@@ -320,6 +324,21 @@ class FirefoxBrowser implements ScenarioBrowser {
    */
   async answerPermissionPrompt(_page: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void> {
     if (answer === 'deny') throw new Error(FIREFOX_CANNOT['permission-prompt']);
+  }
+
+  /**
+   * Firefox opens the sign-in window as a new window of the browser, with no event puppeteer reports
+   * for it, so the pages are polled. (Firefox first fetches the authorization URL once without a window
+   * to see whether it redirects at once, so the server sees two GETs for one sign-in.)
+   */
+  async answerSignInWindow(answer: Answer): Promise<void> {
+    const window = await eventually(
+      'the sign-in window',
+      async () => (await this.pooled.browser.pages()).find((page) => isSignInAddress(page.url())),
+      ACTION_TIMEOUT_MS,
+    );
+    if (answer === 'close') await window.close();
+    else await window.locator(aria('button', answer)).click();
   }
 
   /**
