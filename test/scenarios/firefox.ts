@@ -327,9 +327,11 @@ class FirefoxBrowser implements ScenarioBrowser {
   }
 
   /**
-   * Firefox opens the sign-in window as a new window of the browser, with no event puppeteer reports
-   * for it, so the pages are polled. (Firefox first fetches the authorization URL once without a window
-   * to see whether it redirects at once, so the server sees two GETs for one sign-in.)
+   * Firefox opens the sign-in window as a new browser window ("launchWebAuthFlow_dialog"), with no
+   * event puppeteer reports for it, so the pages are polled. It first fetches the authorization URL once
+   * without a window, to see whether it redirects at once, so the server sees two GETs for one sign-in
+   * (`checkRedirected` and `openOAuthWindow` in
+   * https://searchfox.org/mozilla-central/source/toolkit/components/extensions/parent/ext-identity.js).
    */
   async answerSignInWindow(answer: Answer): Promise<void> {
     const window = await eventually(
