@@ -16,8 +16,9 @@ import { chromium, type BrowserContext, type CDPSession, type Locator, type Page
 import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { CHROMIUM, root } from '../harness/chromium.ts';
 import { chromiumNameArgs, type HttpsFront } from '../harness/httpsFront.ts';
+import { answerSignIn, type Answer } from '../harness/signIn.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
-import { asPattern, needsDisplay, type Build, type BrowserDriver, type ContainerRole, type ExtensionPage, type ImageMenuItem, type InPage, type Scope, type ScenarioBrowser, type WebPage } from './driver.ts';
+import { asPattern, needsDisplay, type Build, type BrowserDriver, type ContainerRole, type ExtensionPage, type ImageMenuItem, type InPage, type LaunchRequest, type Scope, type ScenarioBrowser, type WebPage } from './driver.ts';
 
 /** Long enough for a slow CI machine, short enough that a stuck wait fails the scenario, not the file. */
 const ACTION_TIMEOUT_MS = 20_000;
@@ -234,6 +235,11 @@ class ChromiumBrowser implements ScenarioBrowser {
     await cdp.detach();
   }
 
+  /** Chrome shows the sign-in window as a page of the browser's context (../harness/signIn.ts). */
+  answerSignInWindow(answer: Answer): Promise<void> {
+    return answerSignIn(this.context, answer);
+  }
+
   /** Chrome groups two items under one named after the extension, just above "Inspect". */
   async chooseFromImageMenu(webPage: WebPage, selector: string, item: ImageMenuItem): Promise<void> {
     const display = this.requireDisplay();
@@ -320,14 +326,23 @@ interface ExtensionsPage {
 export function chromiumDriver(build: Build): BrowserDriver {
   /** Started on first use: headless, and headed on an Xvfb display for the real menu and prompt. */
   const browsers = new Map<'headless' | 'headed', Promise<PooledBrowser>>();
+  /** The running Chromium of the kind this request calls for, started if there is none yet. */
+  const browserFor = ({ needs, fronts }: LaunchRequest): Promise<PooledBrowser> => {
+    const kind = needsDisplay(needs, ['native-context-menu', 'permission-prompt', 'allow-prompt']) ? 'headed' : 'headless';
+    let pooled = browsers.get(kind);
+    if (!pooled) browsers.set(kind, (pooled = startBrowser(kind === 'headed', fronts)));
+    return pooled;
+  };
   return {
     name: 'Chromium',
     build,
     cannot: build === 'dev' ? { 'permission-prompt': 'the dev build may already reach the loopback servers the tests use, so nothing asks' } : {},
-    async launch({ needs, fronts }) {
-      const kind = needsDisplay(needs, ['native-context-menu', 'permission-prompt', 'allow-prompt']) ? 'headed' : 'headless';
-      let pooled = browsers.get(kind);
-      if (!pooled) browsers.set(kind, (pooled = startBrowser(kind === 'headed', fronts)));
+    async start(request) {
+      await browserFor(request);
+    },
+    async launch(request) {
+      const { needs } = request;
+      const pooled = browserFor(request);
       const { context, cdp } = await pooled;
       // Its own folder, so its own id: Chromium derives an unpacked extension's id from its path.
       const extensionDir = await mkdtemp(join(tmpdir(), 'glean-images-extension-'));

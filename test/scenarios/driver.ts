@@ -6,6 +6,7 @@
  * Names are matched exactly, as the design's UI contract fixes them.
  */
 import type { HttpsFront } from '../harness/httpsFront.ts';
+import type { Answer as SignInAnswer } from '../harness/signIn.ts';
 
 /** Containers a scenario narrows its search to: forms, lists and their items, by accessible name. */
 export type ContainerRole = 'form' | 'list' | 'listitem' | 'group';
@@ -101,6 +102,12 @@ export interface ScenarioBrowser {
    * once it shows. Where the browser answers "Allow" itself (Firefox here), `allow` does nothing.
    */
   answerPermissionPrompt(page: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void>;
+  /**
+   * Waits for the sign-in window a "Sign in with Glean" click opens (`identity.launchWebAuthFlow`,
+   * showing the authorization server's page at a path ending in `/authorize`) and answers it: one of
+   * its buttons, or closing it.
+   */
+  answerSignInWindow(answer: SignInAnswer): Promise<void>;
   /** Right-clicks the element and chooses the extension's `item` from the real menu. */
   chooseFromImageMenu(page: WebPage, selector: string, item: ImageMenuItem): Promise<void>;
   /** Puts the PNG file on the system clipboard and presses Ctrl+V in the page. */
@@ -133,6 +140,12 @@ export interface BrowserDriver {
   readonly build: Build;
   /** What this browser (or its automation) cannot do, each with the reason; it can do everything else. */
   readonly cannot: Partial<Record<Capability, string>>;
+  /**
+   * Starts the browser that `launch` will use for this request, unless it is running already. Kept apart
+   * from `launch` so that a browser start, which serves several scenarios, is not timed as part of one:
+   * ./run.ts calls it before the scenario's own timeout starts.
+   */
+  start(request: LaunchRequest): Promise<void>;
   /** A fresh extension, with nothing of another scenario's, in a browser that may serve several. */
   launch(request: LaunchRequest): Promise<ScenarioBrowser>;
   /** Ends every browser `launch` started. */

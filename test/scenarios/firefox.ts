@@ -15,7 +15,9 @@ import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppetee
 import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { root } from '../harness/chromium.ts';
 import type { HttpsFront } from '../harness/httpsFront.ts';
+import { eventually } from '../harness/eventually.ts';
 import { startNamesProxy, type NamesProxy } from '../harness/namesProxy.ts';
+import { isSignInAddress, type Answer } from '../harness/signIn.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import {
   asPattern,
@@ -26,6 +28,7 @@ import {
   type ExtensionPage,
   type ImageMenuItem,
   type InPage,
+  type LaunchRequest,
   type Scope,
   type ScenarioBrowser,
   type WebPage,
@@ -222,6 +225,8 @@ async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSusp
       'extensions.webextensions.uuids': JSON.stringify(uuids),
       // Mozilla's own test preference: Firefox answers a permission prompt "Allow" itself.
       'extensions.webextOptionalPermissionPrompts': false,
+      // The sign-in window would fetch the sandbox's /favicon.ico, a request no scenario made.
+      'browser.chrome.site_icons': false,
       // The default is 30 s; a scenario that waits for a suspended background should not.
       ...(idleSuspend ? { 'extensions.background.idle.timeout': 1000 } : {}),
     },
@@ -322,6 +327,23 @@ class FirefoxBrowser implements ScenarioBrowser {
   }
 
   /**
+   * Firefox opens the sign-in window as a new browser window ("launchWebAuthFlow_dialog"), with no
+   * event puppeteer reports for it, so the pages are polled. It first fetches the authorization URL once
+   * without a window, to see whether it redirects at once, so the server sees two GETs for one sign-in
+   * (`checkRedirected` and `openOAuthWindow` in
+   * https://searchfox.org/mozilla-central/source/toolkit/components/extensions/parent/ext-identity.js).
+   */
+  async answerSignInWindow(answer: Answer): Promise<void> {
+    const window = await eventually(
+      'the sign-in window',
+      async () => (await this.pooled.browser.pages()).find((page) => isSignInAddress(page.url())),
+      ACTION_TIMEOUT_MS,
+    );
+    if (answer === 'close') await window.close();
+    else await window.locator(aria('button', answer)).click();
+  }
+
+  /**
    * With two items, Firefox groups them in a submenu named after the extension, the last item of an
    * image's menu: Up (from the top, wraps to it) and Right open it on its first item.
    */
@@ -397,20 +419,29 @@ const FIREFOX_CANNOT = {
 export function firefoxDriver(build: Build): BrowserDriver {
   /** Started on first use, one per kind. */
   const browsers = new Map<string, Promise<PooledBrowser>>();
+  /** The running Firefox of the kind this request calls for, started if there is none yet. */
+  const browserFor = ({ needs, fronts }: LaunchRequest): Promise<PooledBrowser> => {
+    const kind = {
+      // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
+      headed: needsDisplay(needs, ['native-context-menu', 'paste-image']),
+      // A short idle timeout would suspend the background under other scenarios too: only theirs has it.
+      idleSuspend: needs.includes('suspend-background'),
+    };
+    const key = JSON.stringify(kind);
+    let pooled = browsers.get(key);
+    if (!pooled) browsers.set(key, (pooled = startBrowser(kind, fronts)));
+    return pooled;
+  };
   return {
     name: 'Firefox',
     build,
     cannot: FIREFOX_CANNOT,
-    async launch({ needs, fronts }) {
-      const kind = {
-        // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
-        headed: needsDisplay(needs, ['native-context-menu', 'paste-image']),
-        // A short idle timeout would suspend the background under other scenarios too: only theirs has it.
-        idleSuspend: needs.includes('suspend-background'),
-      };
-      const key = JSON.stringify(kind);
-      let pooled = browsers.get(key);
-      if (!pooled) browsers.set(key, (pooled = startBrowser(kind, fronts)));
+    async start(request) {
+      await browserFor(request);
+    },
+    async launch(request) {
+      const { needs } = request;
+      const pooled = browserFor(request);
       if (installs === MAX_INSTALLS) throw new Error(`more than ${MAX_INSTALLS} scenarios: raise MAX_INSTALLS`);
       const n = installs++;
       // The build, under an add-on id of its own: a new origin, with storage and permissions of its own.

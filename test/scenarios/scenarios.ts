@@ -124,6 +124,32 @@ const uploadItem = (popup: ExtensionPage, fileName: string): Scope => popup.with
 const uploadsWithId = (requests: RecordedRequest[], id: string): RecordedRequest[] =>
   requests.filter((request) => request.operation === 'uploadimage' && request.query.id === id);
 
+/** The sandbox's whole log (OAuth requests included) from now on: `requestsFrom` keeps only the images API's. */
+function everythingFrom(sandbox: ScenarioContext['sandbox']): () => RecordedRequest[] {
+  const start = sandbox.requests.length;
+  return () => sandbox.requests.slice(start);
+}
+
+const tokenRequests = (requests: RecordedRequest[], grantType: 'authorization_code' | 'refresh_token'): RecordedRequest[] =>
+  requests.filter((request) => request.oauth?.endpoint === 'token' && request.oauth.grantType === grantType);
+
+/**
+ * The signed-in start every sign-in scenario shares, as a person signs in on a fresh Options page: the
+ * instance typed, "Sign in with Glean", "Allow" in the browser's sign-in window; resolves once the page
+ * says "Signed in to …".
+ */
+async function signIn({ browser, sandbox, glean }: ScenarioContext): Promise<ExtensionPage> {
+  // The browser keeps the sandbox's sign-in cookie from an earlier scenario, and a server that
+  // remembers the person redirects at once: no window would open to answer.
+  sandbox.oauth.endSessions();
+  const options = await browser.openExtensionPage('options.html');
+  const form = options.within('form', 'Connection');
+  await form.waitForButton('Sign in with Glean');
+  await form.fill('Glean instance', glean.instance);
+  await Promise.all([browser.answerSignInWindow('Allow'), form.click('Sign in with Glean')]);
+  await options.waitForText(`Signed in to ${glean.host}`);
+  return options;
+}
 
 /** Everything in the extension's storage.local, as a page reads it (the token is kept there sealed). */
 function localStorage(page: ExtensionPage): Promise<Record<string, unknown>> {
@@ -706,6 +732,134 @@ export const SCENARIOS: readonly Scenario[] = [
       await popup.within('list', 'Recent uploads').waitForText('Uploaded');
       const [url] = await uploadedUrls(popup);
       assert.deepEqual(pngSize(await uploadedBytes(context.sandbox, url ?? '')), size);
+    },
+  },
+
+  {
+    // One sign-in serves the whole story: the sign-in window is the slow part of a signed-in scenario.
+    name: 'Sign in: “Allow” in the sign-in window from Options, a lookup and an upload go with the access token; after “Sign out” nothing is sent and the popup offers to sign in',
+    async run(context) {
+      const { browser, sandbox, glean } = context;
+      const everything = everythingFrom(sandbox);
+      const requests = requestsFrom(sandbox);
+      const options = await signIn(context);
+      // The browser's own redirect URL (identity.getRedirectURL()), shown for administrators, is the one
+      // the sign-in used; only the browser's launchWebAuthFlow can catch a redirect to that host.
+      const redirectUrl = await options.fieldValue('Redirect URL');
+      assert.match(redirectUrl, browser.name === 'Firefox' ? /^https:\/\/[0-9a-f]{40}\.extensions\.allizom\.org\/$/ : /^https:\/\/[a-p]{32}\.chromiumapp\.org\/$/);
+      const signInRequests = everything();
+      assert.equal(signInRequests.filter((r) => r.oauth?.endpoint === 'register').length, 1, 'registered once');
+      const authorize = signInRequests.filter((r) => r.oauth?.endpoint === 'authorize');
+      // Firefox's launchWebAuthFlow fetches the address once without a window, to see whether it
+      // redirects at once, then opens its window (see answerSignInWindow in ./firefox.ts); Chrome
+      // opens its window at once.
+      assert.equal(authorize.length, browser.name === 'Firefox' ? 2 : 1, 'authorization requests');
+      for (const request of authorize) {
+        assert.equal(request.query.redirect_uri, redirectUrl);
+        assert.equal(request.query.code_challenge_method, 'S256');
+        assert.equal(request.query.prompt, undefined, 'the person is asked, not a silent attempt');
+      }
+      assert.equal(signInRequests.filter((r) => r.oauth?.endpoint === 'decision').length, 1, 'the person answered once');
+      assert.equal(tokenRequests(signInRequests, 'authorization_code').length, 1);
+
+      const { form } = await lookUpKey(browser, sandbox.samples[0]?.key ?? '');
+      assert.ok((await form.waitForImage(/^Glean image/)) > 0, 'the image decodes');
+      await form.waitForText('from Glean', 'status');
+
+      const file = await pngFile('scenario-signed-in.png');
+      const popup = await browser.openExtensionPage('popup.html');
+      await popup.within('form', 'Upload image').setInputFiles('Image file', file.path);
+      await uploadSelected(popup, { type: 'UGC', id: 'scenario-signed-in' });
+      await uploadItem(popup, 'scenario-signed-in.png').waitForText('Uploaded');
+
+      const api = requests.all();
+      assert.deepEqual(
+        api.map((r) => [r.operation, r.status, r.credential]),
+        [
+          ['images', 200, 'glean-oauth'],
+          ['uploadimage', 200, 'glean-oauth'],
+        ],
+      );
+      assert.equal(uploadsWithId(api, 'scenario-signed-in')[0]?.bodySha256, file.sha256);
+      // Glean's own authorization server's tokens go as they are: no identity-provider header.
+      assert.ok(api.every((r) => /^Bearer \S+$/.test(r.headers.authorization ?? '') && r.headers['x-glean-auth-type'] === undefined));
+
+      // Options opened again, as a person comes back to it: the first one has been a background tab
+      // since the popups opened, and a click there took 11.5 s in Firefox here (1.2 s on a new one):
+      // the click waits for the button to be drawn, and Firefox draws a background tab rarely.
+      const signingOut = everythingFrom(sandbox);
+      const again = await browser.openExtensionPage('options.html');
+      await again.waitForText(`Signed in to ${glean.host}`);
+      const connection = again.within('form', 'Connection');
+      await connection.click('Sign out');
+      await connection.waitForText('Signed out.', 'status');
+      // Signing out asks the server to revoke the refresh token before it answers the page.
+      assert.deepEqual(
+        signingOut().flatMap((r) => (r.oauth ? [r.oauth.endpoint] : [])),
+        ['revoke'],
+        'the refresh token was revoked',
+      );
+
+      const afterwards = everythingFrom(sandbox);
+      const signedOut = await browser.openExtensionPage('popup.html');
+      await signedOut.waitForButton('Sign in with Glean');
+      const lookUp = signedOut.within('form', 'Look up image');
+      await lookUp.fill('Key', sandbox.samples[1]?.key ?? '');
+      await lookUp.click('Look up');
+      // The lookup is answered without asking Glean: what it would have sent came before this answer.
+      await lookUp.waitForText(/Sign in with Glean/, 'alert');
+      await lookUp.waitForButton('Look up');
+      assert.deepEqual(
+        afterwards().map((r) => `${r.method} ${r.path}`),
+        [],
+        `nothing reached ${glean.host} after signing out`,
+      );
+    },
+  },
+
+  {
+    name: 'Sign in: an access token Glean refuses as expired is refreshed once by the next lookup; a revoked refresh token, while the server still knows the person, is replaced by a silent sign-in; no error shown',
+    async run(context) {
+      const { browser, sandbox } = context;
+      await signIn(context);
+
+      sandbox.oauth.expireAccessTokens();
+      const expiring = everythingFrom(sandbox);
+      const requests = requestsFrom(sandbox);
+      const first = await lookUpKey(browser, sandbox.samples[1]?.key ?? '');
+      await first.form.waitForText('from Glean', 'status');
+      await first.form.waitForButton('Look up');
+      assert.equal(await first.form.liveText('alert'), '', 'no error shown');
+      assert.equal(tokenRequests(expiring(), 'refresh_token').length, 1, 'exactly one refresh');
+      assert.deepEqual(
+        requests.all().map((r) => [r.operation, r.status, r.credential]),
+        [
+          ['images', 401, 'glean-oauth'],
+          ['images', 200, 'glean-oauth'],
+        ],
+        'refused once with the expired token, then answered with the new one',
+      );
+      const [expired, renewed] = requests.all();
+      assert.notEqual(expired?.headers.authorization, renewed?.headers.authorization);
+
+      sandbox.oauth.revokeRefreshTokens();
+      sandbox.oauth.expireAccessTokens();
+      const revoked = everythingFrom(sandbox);
+      const second = await lookUpKey(browser, sandbox.samples[2]?.key ?? '');
+      await second.form.waitForText('from Glean', 'status');
+      assert.equal(await second.form.liveText('alert'), '', 'no error shown');
+      // The refresh is refused; the sign-in window's silent form (prompt=none) gets a new code at once.
+      const oauth = revoked().filter((r) => r.oauth !== undefined);
+      const silent = oauth.filter((r) => r.oauth?.endpoint === 'authorize');
+      assert.ok(silent.length >= 1 && silent.every((r) => r.query.prompt === 'none' && r.status === 302), JSON.stringify(silent.map((r) => [r.query.prompt, r.status])));
+      assert.equal(oauth.filter((r) => r.oauth?.endpoint === 'decision').length, 0, 'nobody answered a window');
+      assert.deepEqual(
+        oauth.filter((r) => r.oauth?.endpoint === 'token').map((r) => [r.oauth?.grantType, r.status]),
+        [
+          ['refresh_token', 400],
+          ['authorization_code', 200],
+        ],
+      );
     },
   },
 ];
