@@ -118,6 +118,7 @@ export const { rememberUpload } = cache;
 
 export const lookUp = createLookUp({
   connection: gleanConnection,
+  whose: () => settings.whose(true),
   renew,
   client,
   pool,

@@ -18,7 +18,7 @@ function setup() {
     'connection/test': answer('connection/test'),
     'signIn/start': answer('signIn/start'),
     'signIn/signOut': answer('signIn/signOut'),
-    'image/lookUp': async () => {
+    'image/serve': async () => {
       throw new Error('boom with secret');
     },
     'cache/stats': answer('cache/stats'),
@@ -73,6 +73,6 @@ describe('message router', () => {
     const own = { id: ID, url: `${ORIGIN}popup.html` };
     assert.deepEqual(await route({ type: 'toString', payload: null }, own), { ok: false, error: { code: 'invalid-input', message: 'Unknown request.' } });
     assert.deepEqual(await route('settings/get', own), { ok: false, error: { code: 'invalid-input', message: 'Unknown request.' } });
-    assert.deepEqual(await route({ type: 'image/lookUp', payload: null }, own), { ok: false, error: { code: 'unexpected', message: 'described' } });
+    assert.deepEqual(await route({ type: 'image/serve', payload: null }, own), { ok: false, error: { code: 'unexpected', message: 'described' } });
   });
 });
