@@ -10,11 +10,9 @@ import { CACHE_MAX_AGE_MS } from '../../shared/cacheLimits.ts';
 import { planEviction } from './cachePolicy.ts';
 import { StorageFull } from './storageFull.ts';
 
-const DATABASE = 'glean-images-image-cache';
 /** Entry records; their Blobs, under `<entry id>#original` and `#thumbnail`; the current partition under "partition". */
-const ENTRIES = 'entries';
-const BLOBS = 'blobs';
-const META = 'meta';
+export const CACHE_DATABASE = { name: 'glean-images-image-cache', entries: 'entries', blobs: 'blobs', meta: 'meta' } as const;
+const { name: DATABASE, entries: ENTRIES, blobs: BLOBS, meta: META } = CACHE_DATABASE;
 /** What earlier versions kept in five databases; a cache may be dropped, so they are deleted. */
 export const OLD_DATABASES = ['glean-images-cache-entries', 'glean-images-cache-blobs'];
 
