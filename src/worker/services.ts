@@ -21,6 +21,7 @@ import { createSignInStore } from './signIn/signInStore.ts';
 import { notifySignInEnded } from './contextMenu/notify.ts';
 import { requireServerAccess } from './serverAccess.ts';
 import { createTokenSeal, keyInIndexedDb } from './tokenSeal.ts';
+import { rememberedArea, rememberedSeal, rememberedValue } from './remembered.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import type { UploadJob } from '../shared/uploadJob.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
@@ -34,9 +35,13 @@ import { holdAwake } from './uploads/keepAlive.ts';
 import { createUploadQueue } from './uploads/uploadQueue.ts';
 import { wakeUploadsAt } from './uploads/wakeUp.ts';
 
-async function managedPolicy(): Promise<PolicyReading> {
-  return readPolicy(await browser.storage.managed.get(null));
-}
+/** Changes to storage, by area: what the worker keeps in memory is dropped on them (remembered.ts). */
+const changedIn = (wanted: 'local' | 'managed') => (listener: (keys: readonly string[]) => void) =>
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === wanted) listener(Object.keys(changes));
+  });
+
+const managedPolicy = rememberedValue(async (): Promise<PolicyReading> => readPolicy(await browser.storage.managed.get(null)), changedIn('managed'));
 
 // The worker's global fetch, bound: Chrome throws "Illegal invocation" for an unbound one.
 const workerFetch = fetch.bind(globalThis);
@@ -61,9 +66,9 @@ const session = createSignInSession({
 });
 
 export const settings = createSettings({
-  local: browser.storage.local,
+  local: rememberedArea(browser.storage.local, changedIn('local')),
   readPolicy: managedPolicy,
-  seal,
+  seal: rememberedSeal(seal),
   signIn: {
     status: () => signInStore.status(),
     clear: () => signInStore.clear(),
