@@ -7,7 +7,7 @@ import { fetchImage, type FetchedImage } from '../shared/imageFetch.ts';
 import { SNIFF_BYTES, savedImageType } from '../shared/imageSniff.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
-import { rememberDraft, type Drafts } from './drafts.ts';
+import { useDraft } from './drafts.ts';
 import { session } from './session.ts';
 import { ImageResult, type ShownImage } from './ImageResult.tsx';
 
@@ -25,9 +25,13 @@ function describeQuery(query: ImageQuery): string {
     .join(' ');
 }
 
-export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
-  const [key, setKey] = useState(draft.key);
-  const [metadata, setMetadata] = useState<ImageMetadata>(draft.metadata);
+export function LookUpForm() {
+  const [key, setKey] = useState('');
+  const [metadata, setMetadata] = useState<ImageMetadata>({});
+  const rememberDraft = useDraft('lookUp', (draft) => {
+    setKey(draft.key);
+    setMetadata(draft.metadata);
+  });
   const [notice, setNotice] = useState<Notice | null>(null);
   const [shown, setShown] = useState<ShownImage | null>(null);
   const [busy, setBusy] = useState(false);
@@ -79,12 +83,12 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
           name="key"
           value={key}
           // The popup opens to be typed into: the first field is ready without a click.
-          autoFocus
-          autoComplete="off"
+          autofocus
+          autocomplete="off"
           spellcheck={false}
           onInput={(event) => {
             setKey(event.currentTarget.value);
-            rememberDraft('lookUp', { key: event.currentTarget.value, metadata });
+            rememberDraft({ key: event.currentTarget.value, metadata });
           }}
         />
       </label>
@@ -93,7 +97,7 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
         value={metadata}
         onChange={(value) => {
           setMetadata(value);
-          rememberDraft('lookUp', { key, metadata: value });
+          rememberDraft({ key, metadata: value });
         }}
       />
       <button type="submit" disabled={busy}>

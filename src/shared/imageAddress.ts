@@ -2,21 +2,14 @@
  * The address under which the extension's pages ask the worker for an image:
  * `/glean/image?key=…` or `/glean/image?type=…&id=…&ds=…&cid=…`, the lookup's normalised query, plus
  * `only=cache` (answer from the cache or not at all) and `session` (ties the lookup to the popup's
- * port). The answer is the image, or a JSON `ReplyError` with an error status; headers say the rest.
+ * port). The answer is the image, or a JSON `ReplyError` with an error status; a header says the rest.
  */
 import { isImageType, type ImageMetadata, type ImageQuery, type ImageType } from './imageMetadata.ts';
 
 export const IMAGE_PATH = '/glean/image';
 
-export const IMAGE_HEADERS = {
-  /** "cache" or "glean": what the status line says. */
-  source: 'x-glean-images-source',
-  /** The image's size as Glean has it (a thumbnail's body is smaller). */
-  size: 'x-glean-images-size',
-  contentType: 'x-glean-images-type',
-  /** "1" when the body is the thumbnail: the original was not kept. */
-  thumbnail: 'x-glean-images-thumbnail',
-} as const;
+/** The response header with what the page shows beside the image, as JSON (src/shared/imageFetch.ts `ImageFacts`). */
+export const IMAGE_FACTS_HEADER = 'x-glean-image';
 
 /** One canonical string per image: the same lookup typed twice shares a request and a cache entry. */
 export function queryKey(query: ImageQuery): string {

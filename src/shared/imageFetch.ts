@@ -12,17 +12,19 @@
 import browser from 'webextension-polyfill';
 import { ask, RequestFailed } from './ask.ts';
 import { t } from './i18n.ts';
-import { IMAGE_HEADERS } from './imageAddress.ts';
+import { IMAGE_FACTS_HEADER } from './imageAddress.ts';
 import type { ReplyError } from './messages.ts';
 
-export interface FetchedImage {
-  blob: Blob;
+/** What the worker says about the image it answers with. */
+export interface ImageFacts {
   source: 'glean' | 'cache';
   /** The image as Glean has it (the body may be its thumbnail). */
   contentType: string;
   size: number;
   isThumbnail: boolean;
 }
+
+export type FetchedImage = ImageFacts & { blob: Blob };
 
 const isFirefox = 'getBrowserInfo' in browser.runtime;
 
@@ -36,22 +38,10 @@ async function request(address: string): Promise<Response> {
   return fetch(address, { credentials: 'omit' });
 }
 
-const isReplyError = (value: unknown): value is ReplyError =>
-  typeof value === 'object' && value !== null && 'code' in value && 'message' in value && typeof value.message === 'string';
-
 /** The image at `address`, or a `RequestFailed` saying in words what went wrong. */
 export async function fetchImage(address: string): Promise<FetchedImage> {
   const response = await request(address);
-  if (!response.ok) {
-    const error: unknown = await response.json().catch(() => null);
-    throw new RequestFailed(isReplyError(error) ? error : { code: 'unexpected', message: t('errorUnexpected'), status: response.status });
-  }
-  const header = (name: string): string => response.headers.get(name) ?? '';
-  return {
-    blob: await response.blob(),
-    source: header(IMAGE_HEADERS.source) === 'cache' ? 'cache' : 'glean',
-    contentType: header(IMAGE_HEADERS.contentType),
-    size: Number(header(IMAGE_HEADERS.size)),
-    isThumbnail: header(IMAGE_HEADERS.thumbnail) === '1',
-  };
+  // Both written by the worker (src/worker/serveImage.ts), which only the extension's pages reach.
+  if (!response.ok) throw new RequestFailed(await response.json().catch((): ReplyError => ({ code: 'unexpected', message: t('errorUnexpected') })));
+  return { ...(JSON.parse(response.headers.get(IMAGE_FACTS_HEADER) ?? '') as ImageFacts), blob: await response.blob() };
 }

@@ -1,10 +1,11 @@
 /**
  * The worker's answer to a page's `/glean/image?…` request (src/shared/imageAddress.ts): the image
- * with headers saying where it came from, or the error as a JSON `ReplyError` with an error status,
+ * with a header saying where it came from, or the error as a JSON `ReplyError` with an error status,
  * so the page can put it in words. Bytes reach the page as a response body, never in a message.
  */
 import { t } from '../shared/i18n.ts';
-import { IMAGE_HEADERS, readImageAddress } from '../shared/imageAddress.ts';
+import { IMAGE_FACTS_HEADER, readImageAddress } from '../shared/imageAddress.ts';
+import type { ImageFacts } from '../shared/imageFetch.ts';
 import type { ReplyError } from '../shared/messages.ts';
 import type { FoundImage, LookUp } from './lookUp.ts';
 
@@ -19,17 +20,9 @@ function failed(error: ReplyError, fallback: number): Response {
   return Response.json(error, { status, headers: { 'cache-control': 'no-store' } });
 }
 
-function answer(image: FoundImage): Response {
-  return new Response(image.blob, {
-    headers: {
-      'content-type': image.blob.type || image.contentType,
-      'cache-control': 'no-store',
-      [IMAGE_HEADERS.source]: image.source,
-      [IMAGE_HEADERS.size]: String(image.size),
-      [IMAGE_HEADERS.contentType]: image.contentType,
-      [IMAGE_HEADERS.thumbnail]: image.isThumbnail ? '1' : '0',
-    },
-  });
+function answer({ blob, ...facts }: FoundImage): Response {
+  const headers = { 'content-type': blob.type || facts.contentType, 'cache-control': 'no-store', [IMAGE_FACTS_HEADER]: JSON.stringify(facts satisfies ImageFacts) };
+  return new Response(blob, { headers });
 }
 
 export function createServeImage({ lookUp, fromCacheOnly, describeError, sessionSignal }: ServeImageDeps) {

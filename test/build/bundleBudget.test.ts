@@ -23,7 +23,11 @@ const root = new URL('../..', import.meta.url).pathname;
 // 50 KB from 34 KB: signing in (oauth4webapi, 6.9 KB gzip of what the worker imports, and
 // src/worker/signIn/ ~3 KB), and capture and batch (src/popup/ screenshots, selection, copy forms;
 // src/worker/capture/). Issue 14 is to bring the whole back to 33.3 KB by shrinking our own code.
-const TOTAL_GZIP_BUDGET = 50 * 1024;
+// 51 KB from 50 KB, for now: issue 14's short path adds the worker's image answers and their page side
+// (src/worker/serveImage.ts, src/shared/imageAddress.ts, imageFetch.ts, ~1 KB gzip) and the worker's
+// memory of settings (src/worker/remembered.ts, ~0.3 KB), less the old cache reader; the rest of issue
+// 14 (one of each, dead code) is to take this back down.
+const TOTAL_GZIP_BUDGET = 51 * 1024;
 
 test(`the extension's JavaScript stays within ${TOTAL_GZIP_BUDGET / 1024} KB gzip`, async () => {
   const { files, total } = await measureBundles(join(root, 'dist', 'chrome'));
