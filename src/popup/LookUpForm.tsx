@@ -74,7 +74,9 @@ export function LookUpForm() {
   };
 
   return (
-    <form aria-labelledby="lookup-title" onSubmit={onSubmit} class="card">
+    // method="dialog": a submit in the prerendered markup before hydration attaches onSubmit does
+    // nothing, rather than reload the popup (https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#form-submission-algorithm).
+    <form aria-labelledby="lookup-title" method="dialog" onSubmit={onSubmit} class="card">
       <h2 id="lookup-title">{t('popupLookUpTitle')}</h2>
       <label class="field">
         <span>{t('popupKeyLabel')}</span>

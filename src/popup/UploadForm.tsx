@@ -185,7 +185,9 @@ export function UploadForm() {
   const croppingImage = selected.find((image) => image.id === cropping);
 
   return (
-    <form aria-labelledby="upload-title" onSubmit={onSubmit} class="card">
+    // method="dialog": a submit in the prerendered markup before hydration attaches onSubmit does
+    // nothing, rather than reload the popup (https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#form-submission-algorithm).
+    <form aria-labelledby="upload-title" method="dialog" onSubmit={onSubmit} class="card">
       <h2 id="upload-title">{t('popupUploadTitle')}</h2>
       <label class="field">
         <span>{t('popupImageFileLabel')}</span>
