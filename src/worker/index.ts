@@ -85,6 +85,17 @@ addEventListener('fetch', (event) => {
     })(),
   );
 });
+// Only image addresses go through the fetch handler: every other request of the extension's pages
+// (their HTML, scripts, styles) goes straight to the files, without waiting for this worker to start
+// (https://developer.chrome.com/docs/web-platform/static-routing-api, Chrome 123+; older ones skip it).
+addEventListener('install', (event) => {
+  const install = event as Event & { addRoutes?(rules: unknown[]): Promise<void>; waitUntil(done: Promise<unknown>): void };
+  const rules = [
+    { condition: { urlPattern: { pathname: IMAGE_PATH } }, source: 'fetch-event' },
+    { condition: { urlPattern: { pathname: '/*' } }, source: 'network' },
+  ];
+  if (install.addRoutes) install.waitUntil(install.addRoutes(rules).catch((error: unknown) => console.warn('Glean Images: no static routes', error)));
+});
 // A page opened while this worker was installing is answered by it too (https://developer.mozilla.org/docs/Web/API/Clients/claim).
 addEventListener('activate', (event) => (event as Event & { waitUntil(done: Promise<unknown>): void }).waitUntil(worker.clients?.claim() ?? Promise.resolve()));
 
