@@ -13,7 +13,7 @@ import { StorageFull } from './storageFull.ts';
 /** Entry records; their Blobs, under `<entry id>#original` and `#thumbnail`; the current partition under "partition". */
 export const CACHE_DATABASE = { name: 'glean-images-image-cache', entries: 'entries', blobs: 'blobs', meta: 'meta' } as const;
 const { name: DATABASE, entries: ENTRIES, blobs: BLOBS, meta: META } = CACHE_DATABASE;
-/** What earlier versions kept in five databases; a cache may be dropped, so they are deleted. */
+/** The two databases earlier versions kept the cache in (idb-keyval, one store each); a cache may be dropped, so they are deleted. */
 export const OLD_DATABASES = ['glean-images-cache-entries', 'glean-images-cache-blobs'];
 
 export interface CacheEntry {
