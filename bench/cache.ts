@@ -1,7 +1,7 @@
 /// <reference types="chrome" />
 /**
  * Image cache benchmarks, in Chromium with the dev build against the sandbox. Reports medians of
- * RUNS runs after WARM_UP runs, and their ratios; never fails on a time (see /work/shared/design.md).
+ * RUNS runs after WARM_UP runs, and their ratios; never fails on a time (bench/run.ts).
  *   - a cache hit as the popup asks for it (the worker's answer to /glean/image?…&only=cache) + render,
  *     against a raw IndexedDB read of the same Blob + the same render, in the same page (goal ≤ 1.2×); and, for the record,
  *     the whole cache-hit lookup in the popup, click to image decoded;
