@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
-import { startSandbox } from '../sandbox/server.ts';
+import { startSandbox, type Sandbox } from '../sandbox/server.ts';
 import { CACHE_DATABASE, entryId, type CacheEntry } from '../src/worker/cache/imageCache.ts';
 import { launchExtension, root } from '../test/harness/chromium.ts';
 import { saveSettings } from '../test/harness/configure.ts';
@@ -71,26 +71,31 @@ async function measure(run: () => Promise<number>, before?: () => Promise<void>)
 
 const round = (value: number, places = 2): number => Number(value.toFixed(places));
 
-/** Click → the cached image decoded and "from cache" shown; then waits for the refresh to end. */
-async function popupCacheHit(popup: Page): Promise<number> {
+/**
+ * Click → the cached image decoded and "from cache" shown; then waits for the refresh to end. Glean's
+ * answer is held back (a delay fault) so that it cannot replace the cached image, and revoke its
+ * object URL, before that image decodes: the popup asks the cache and Glean at once.
+ */
+async function popupCacheHit(popup: Page, sandbox: Sandbox): Promise<number> {
+  sandbox.fault({ operation: 'images', delayMs: 1_000 });
   const ms = await popup.evaluate(async () => {
     const form = document.querySelector('form[aria-labelledby="lookup-title"]') as HTMLFormElement;
     const button = form.querySelector('button[type="submit"]') as HTMLButtonElement;
     const status = form.querySelector('[role="status"]') as HTMLElement;
     const before = form.querySelector('img')?.src ?? '';
     const started = performance.now();
-    await new Promise<void>((resolve) => {
+    const shown = await new Promise<HTMLImageElement>((resolve) => {
       const observer = new MutationObserver(() => {
         const img = form.querySelector('img');
         if (img && img.src !== before && status.textContent === 'from cache') {
           observer.disconnect();
-          resolve();
+          resolve(img);
         }
       });
       observer.observe(form, { subtree: true, childList: true, attributes: true, characterData: true });
       button.click();
     });
-    await (form.querySelector('img') as HTMLImageElement).decode();
+    await shown.decode();
     return performance.now() - started;
   });
   await lookUpForm(popup).getByRole('button', { name: 'Look up', disabled: false }).waitFor();
@@ -216,20 +221,20 @@ export async function benchCache(): Promise<CacheBenchReport> {
 
     const cacheHitMs = await measure(() => cacheHit(page, key));
     const rawReadMs = await measure(() => rawRead(page, `${entry.id}#original`));
-    const popupCacheHitMs = await measure(() => popupCacheHit(popup));
+    const popupCacheHitMs = await measure(() => popupCacheHit(popup, sandbox));
 
     // 10 entries in all, then 5,000: fillers plus the looked-up image. The worker's lookup is timed
     // warm (its index of the cache built) and cold (just started, as after Chrome stopped it).
     await fill(popup, entry.partition, 9, 1024, 0);
     await restartWorker(popup);
     const cacheHitWith10Ms = await measure(() => cacheHit(page, key));
-    const popupCacheHitWith10Ms = await measure(() => popupCacheHit(popup));
+    const popupCacheHitWith10Ms = await measure(() => popupCacheHit(popup, sandbox));
     const workerLookUpWith10Ms = await measure(() => workerLookUp(popup, key));
     const coldWorkerLookUpWith10Ms = await measure(() => workerLookUp(popup, key), () => restartWorker(popup));
     await fill(popup, entry.partition, 4_990, 1024, 9);
     await restartWorker(popup);
     const cacheHitWith5000Ms = await measure(() => cacheHit(page, key));
-    const popupCacheHitWith5000Ms = await measure(() => popupCacheHit(popup));
+    const popupCacheHitWith5000Ms = await measure(() => popupCacheHit(popup, sandbox));
     const workerLookUpWith5000Ms = await measure(() => workerLookUp(popup, key));
     const coldWorkerLookUpWith5000Ms = await measure(() => workerLookUp(popup, key), () => restartWorker(popup));
 
