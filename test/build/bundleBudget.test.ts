@@ -25,6 +25,10 @@ const root = new URL('../..', import.meta.url).pathname;
 // src/worker/capture/). Issue 14 is to bring the whole back to 33.3 KB by shrinking our own code.
 // 52 KB from 50 KB: the router's payload checks (src/worker/payloadChecks.ts) and the cold-start policy
 // reading kept across worker starts (src/worker/policySource.ts), ~1.6 KB gzip together.
+// Still 52 KB with issue 14's short path (52,996 B measured, from 52,107 B): the worker's image answers
+// and their page side (src/worker/serveImage.ts, src/shared/imageAddress.ts, imageFetch.ts), its static
+// routes and its memory of settings (src/worker/remembered.ts), less the page-side cache reader; the
+// rest of issue 14 (one of each, dead code) is to take it down to 33.3 KB.
 const TOTAL_GZIP_BUDGET = 52 * 1024;
 
 test(`the extension's JavaScript stays within ${TOTAL_GZIP_BUDGET / 1024} KB gzip`, async () => {
