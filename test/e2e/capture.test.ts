@@ -15,9 +15,8 @@ import { rm } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
-import type { UploadJob } from '../../src/shared/uploadJob.ts';
 import { axeViolations } from '../harness/axe.ts';
-import { attachToToolbarPopup, buildThatMayCaptureAnyTab, pngSize, uploadedBytes } from '../harness/capture.ts';
+import { attachToToolbarPopup, buildThatMayCaptureAnyTab, uploadedScreenshot } from '../harness/capture.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
 import { saveSettings } from '../harness/configure.ts';
 import { eventually } from '../harness/eventually.ts';
@@ -47,28 +46,6 @@ after(async () => {
   await sandbox?.close();
   if (extensionDir) await rm(extensionDir, { recursive: true, force: true });
 });
-
-/** The job uploaded with metadata `id`, read from the worker's store once it is uploaded. */
-async function uploadedJob(id: string): Promise<UploadJob> {
-  const worker = await extension.worker();
-  return eventually(`the upload of ${id}`, () =>
-    worker.evaluate(
-      (id) =>
-        new Promise<UploadJob | undefined>((resolve, reject) => {
-          const open = indexedDB.open('glean-images-upload-jobs');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const request = open.result.transaction('jobs').objectStore('jobs').getAll();
-            request.onsuccess = () => {
-              open.result.close();
-              resolve((request.result as UploadJob[]).find((job) => job.metadata.id === id && job.state === 'uploaded'));
-            };
-          };
-        }),
-      id,
-    ),
-  15_000);
-}
 
 async function dropFiles(popup: Page, files: TestFile[]): Promise<void> {
   const cdp = await popup.context().newCDPSession(popup);
@@ -162,10 +139,7 @@ describe('Screenshot this tab', () => {
       const upload = async (id: string): Promise<{ width: number; height: number }> => {
         await form.getByRole('textbox', { name: 'ID', exact: true }).fill(id);
         await form.getByRole('button', { name: 'Upload' }).click();
-        const job = await uploadedJob(id);
-        assert.equal(job.metadata.type, 'FEEDBACK');
-        assert.equal(job.contentType, 'image/png');
-        return pngSize(await uploadedBytes(sandbox, job.result?.url ?? ''));
+        return uploadedScreenshot(sandbox, id);
       };
 
       await capture();

@@ -283,6 +283,12 @@ describe('right-click uploads', () => {
 
   test('the real native menu: right-click, then “Upload image to Glean”', async () => {
     await useDefaults({ type: 'ICON', id: 'menu-native' });
+    // Earlier tests' notifications would time out over the menu and close it (see display.withoutPopups).
+    const worker = await extension.worker();
+    await worker.evaluate(async () => {
+      for (const id of Object.keys(await chrome.notifications.getAll())) await chrome.notifications.clear(id);
+    });
+    await display.withoutPopups();
     await sitePage.bringToFront();
     // Each key waits for its menu to show: keys pressed before it would go to the page.
     await display.opening(() => sitePage.locator('#web').click({ button: 'right' }));

@@ -10,8 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
-import type { UploadJob } from '../../src/shared/uploadJob.ts';
-import { attachToToolbarPopup, pngSize, uploadedBytes } from '../harness/capture.ts';
+import { attachToToolbarPopup, uploadedScreenshot } from '../harness/capture.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
 import { saveSettings } from '../harness/configure.ts';
 import { eventually } from '../harness/eventually.ts';
@@ -36,31 +35,6 @@ after(async () => {
   await Promise.all([sandbox?.close(), site?.close()]);
   await display?.stop();
 });
-
-/** The job uploaded with metadata `id`, read from the worker's store once it is uploaded. */
-async function uploadedJob(id: string): Promise<UploadJob> {
-  const worker = await extension.worker();
-  return eventually(
-    `the upload of ${id}`,
-    () =>
-      worker.evaluate(
-        (id) =>
-          new Promise<UploadJob | undefined>((resolve, reject) => {
-            const open = indexedDB.open('glean-images-upload-jobs');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const request = open.result.transaction('jobs').objectStore('jobs').getAll();
-              request.onsuccess = () => {
-                open.result.close();
-                resolve((request.result as UploadJob[]).find((job) => job.metadata.id === id && job.state === 'uploaded'));
-              };
-            };
-          }),
-        id,
-      ),
-    15_000,
-  );
-}
 
 /** The shortcut Chrome assigned to the command (the suggested key, unless it clashed with another). */
 async function shortcutOf(command: string): Promise<string> {
@@ -103,10 +77,7 @@ test('pressing the screenshot-tab shortcut captures the tab and opens the toolba
     assert.equal(await form.getByRole('combobox', { name: 'Type' }).inputValue(), 'FEEDBACK');
     await form.getByRole('textbox', { name: 'ID', exact: true }).fill('shot-shortcut');
     await form.getByRole('button', { name: 'Upload' }).click();
-    const job = await uploadedJob('shot-shortcut');
-    assert.equal(job.contentType, 'image/png');
-    assert.equal(job.metadata.type, 'FEEDBACK');
-    assert.deepEqual(pngSize(await uploadedBytes(sandbox, job.result?.url ?? '')), size);
+    assert.deepEqual(await uploadedScreenshot(sandbox, 'shot-shortcut'), size);
   } finally {
     await popup.evaluate(() => window.close()).catch(() => undefined);
     await disconnect();

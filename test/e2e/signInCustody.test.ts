@@ -14,8 +14,7 @@ import type { Page } from 'playwright-core';
 import { API_PREFIX } from '../../sandbox/recorder.ts';
 import { startSandbox, type RecordedRequest, type Sandbox } from '../../sandbox/server.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
-import { assertNoLeak, formsOf, recordCustody, type CustodyRecorder, type Recorded } from '../harness/custody.ts';
-import { eventually } from '../harness/eventually.ts';
+import { assertNoLeak, formsOf, readAround, recordCustody, rightClickUpload, type CustodyRecorder, type Recorded } from '../harness/custody.ts';
 import { pngFile } from '../harness/files.ts';
 import { startImageSite, type ImageSite } from '../harness/imageSite.ts';
 import { connectionForm, openOptions } from '../harness/options.ts';
@@ -45,8 +44,6 @@ before(async () => {
   [sandbox, site] = await Promise.all([startSandbox({ port: 0 }), startImageSite()]);
   extension = await launchExtension();
   custody = await recordCustody(extension);
-  const { context } = extension;
-  const worker = await extension.worker();
 
   // Options: the server and the right-click defaults, then "Sign in with Glean", "Allow", and a connection test.
   const options = await openOptions(extension);
@@ -84,26 +81,11 @@ before(async () => {
   await item.getByRole('button', { name: 'Retry' }).click();
   await item.getByText('Uploaded', { exact: true }).waitFor();
 
-  // A right-click upload of a web image: the worker fetches it from the image site, another server.
-  const sitePage = await context.newPage();
-  await sitePage.goto(site.pageUrl);
-  const srcUrl = await sitePage.locator('#web').evaluate((img: HTMLImageElement) => img.currentSrc);
-  await worker.evaluate(
-    ({ srcUrl, pageUrl }) => {
-      const info = { menuItemId: 'upload-image', srcUrl, pageUrl, mediaType: 'image', frameId: 0, editable: false };
-      (chrome.contextMenus.onClicked as unknown as { dispatch(info: object, tab: object | undefined): void }).dispatch(info, undefined);
-    },
-    { srcUrl, pageUrl: site.pageUrl },
-  );
-  await eventually('the right-click upload at Glean', () => sandbox.requests.find((r) => r.query.id === 'custody-menu' && r.status === 200));
-  await uploadItem(popup, 'picture-web.png').getByText('Uploaded', { exact: true }).waitFor();
-
-  // Every page reads what it can while signed in, then Options signs out, and they read again.
-  for (const page of [options, popup]) await custody.readFrom(page, 'signed in');
-  await connectionForm(options).getByRole('button', { name: 'Sign out' }).click();
-  await connectionForm(options).getByRole('status').filter({ hasText: 'Signed out.' }).waitFor();
-  for (const page of [options, popup]) await custody.readFrom(page, 'signed out');
-  await custody.probeConsole(popup);
+  await rightClickUpload(extension, site, sandbox, popup, 'custody-menu');
+  await readAround(custody, [options, popup], { before: 'signed in', after: 'signed out' }, async () => {
+    await connectionForm(options).getByRole('button', { name: 'Sign out' }).click();
+    await connectionForm(options).getByRole('status').filter({ hasText: 'Signed out.' }).waitFor();
+  });
 });
 
 after(async () => {

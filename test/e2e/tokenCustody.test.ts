@@ -14,8 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
-import { assertNoLeak, formsOf, recordCustody, type CustodyRecorder, type Recorded } from '../harness/custody.ts';
-import { eventually } from '../harness/eventually.ts';
+import { assertNoLeak, formsOf, readAround, recordCustody, rightClickUpload, type CustodyRecorder, type Recorded } from '../harness/custody.ts';
 import { pngFile } from '../harness/files.ts';
 import { startImageSite, type ImageSite } from '../harness/imageSite.ts';
 import { connectionForm, openOptions } from '../harness/options.ts';
@@ -35,8 +34,6 @@ before(async () => {
   [sandbox, site] = await Promise.all([startSandbox({ port: 0, token: TOKEN }), startImageSite()]);
   extension = await launchExtension();
   custody = await recordCustody(extension);
-  const { context } = extension;
-  const worker = await extension.worker();
 
   // Options: save the server and token, test the connection.
   const options = await openOptions(extension);
@@ -73,26 +70,11 @@ before(async () => {
   await item.getByRole('button', { name: 'Retry' }).click();
   await item.getByText('Uploaded', { exact: true }).waitFor();
 
-  // A right-click upload of a web image: the worker fetches it from the image site.
-  const sitePage = await context.newPage();
-  await sitePage.goto(site.pageUrl);
-  const srcUrl = await sitePage.locator('#web').evaluate((img: HTMLImageElement) => img.currentSrc);
-  await worker.evaluate(
-    ({ srcUrl, pageUrl }) => {
-      const info = { menuItemId: 'upload-image', srcUrl, pageUrl, mediaType: 'image', frameId: 0, editable: false };
-      (chrome.contextMenus.onClicked as unknown as { dispatch(info: object, tab: object | undefined): void }).dispatch(info, undefined);
-    },
-    { srcUrl, pageUrl: site.pageUrl },
-  );
-  await eventually('the right-click upload at Glean', () => sandbox.requests.find((r) => r.query.id === 'custody-menu' && r.status === 200));
-  await uploadItem(popup, 'picture-web.png').getByText('Uploaded', { exact: true }).waitFor();
-
-  // Every page reads what it can before the token goes, then Options removes it.
-  for (const page of [options, popup]) await custody.readFrom(page, 'token saved');
-  await connectionForm(options).getByRole('button', { name: 'Remove token' }).click();
-  await connectionForm(options).getByRole('status').filter({ hasText: 'Token removed.' }).waitFor();
-  for (const page of [options, popup]) await custody.readFrom(page, 'token removed');
-  await custody.probeConsole(popup);
+  await rightClickUpload(extension, site, sandbox, popup, 'custody-menu');
+  await readAround(custody, [options, popup], { before: 'token saved', after: 'token removed' }, async () => {
+    await connectionForm(options).getByRole('button', { name: 'Remove token' }).click();
+    await connectionForm(options).getByRole('status').filter({ hasText: 'Token removed.' }).waitFor();
+  });
 });
 
 /** The right-click defaults, so the context-menu upload goes through without a prompt. */

@@ -6,6 +6,7 @@
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Sandbox } from '../../sandbox/server.ts';
 import { root, type Extension } from './chromium.ts';
@@ -75,6 +76,17 @@ export function pngSize(bytes: Buffer): { width: number; height: number } {
 }
 
 /** The uploaded image's bytes, fetched from the sandbox at the URL the upload answered, with the token. */
+/**
+ * A screenshot's upload as Glean sees it: a FEEDBACK PNG with metadata id `id`, answered 200, and the
+ * pixel size of the image Glean then holds for that metadata.
+ */
+export async function uploadedScreenshot(sandbox: Sandbox, id: string): Promise<{ width: number; height: number }> {
+  const received = await eventually(`Glean to receive ${id}`, () => sandbox.requests.find((r) => r.operation === 'uploadimage' && r.status === 200 && r.query.id === id), 15_000);
+  assert.equal(received.query.type, 'FEEDBACK');
+  assert.equal(received.headers['content-type'], 'image/png');
+  return pngSize(await uploadedBytes(sandbox, `${sandbox.url}/rest/api/v1/images?${new URLSearchParams(received.query).toString()}`));
+}
+
 export async function uploadedBytes(sandbox: Sandbox, url: string): Promise<Buffer> {
   const response = await fetch(url, { headers: { Authorization: `Bearer ${sandbox.token}` } });
   if (!response.ok) throw new Error(`the sandbox answered ${response.status} for ${url}`);

@@ -8,6 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import type { ConsoleMessage, Page } from 'playwright-core';
+import type { Sandbox } from '../../sandbox/server.ts';
+import { uploadItem } from './popup.ts';
+import type { ImageSite } from './imageSite.ts';
 import type { Extension } from './chromium.ts';
 import { eventually } from './eventually.ts';
 
@@ -146,4 +149,37 @@ export function assertNoLeak(recorded: readonly Recorded[], kind: Recorded['kind
 /** The forms a leak of `secret` might take: as is, in a URL, as base64 (an Authorization: Basic, a data: URL). */
 export function formsOf(secret: string): string[] {
   return [...new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64').replace(/=+$/, '')])];
+}
+
+/**
+ * A right-click upload of the site's web image, run through the worker's registered menu listener:
+ * the worker fetches the image from the image site, a server of its own, and uploads it with the
+ * right-click defaults (whose ID is `id`) until `popup`'s "Recent uploads" shows it uploaded.
+ */
+export async function rightClickUpload(extension: Extension, site: ImageSite, sandbox: Sandbox, popup: Page, id: string): Promise<void> {
+  const sitePage = await extension.context.newPage();
+  await sitePage.goto(site.pageUrl);
+  const srcUrl = await sitePage.locator('#web').evaluate((img: HTMLImageElement) => img.currentSrc);
+  const worker = await extension.worker();
+  await worker.evaluate(
+    ({ srcUrl, pageUrl }) => {
+      const info = { menuItemId: 'upload-image', srcUrl, pageUrl, mediaType: 'image', frameId: 0, editable: false };
+      (chrome.contextMenus.onClicked as unknown as { dispatch(info: object, tab: object | undefined): void }).dispatch(info, undefined);
+    },
+    { srcUrl, pageUrl: site.pageUrl },
+  );
+  await eventually('the right-click upload at Glean', () => sandbox.requests.find((r) => r.query.id === id && r.status === 200));
+  await uploadItem(popup, 'picture-web.png').getByText('Uploaded', { exact: true }).waitFor();
+}
+
+/**
+ * Every page reads what it can (`before`), then `forget` runs (Remove token, Sign out) and they read
+ * again (`after`); last, the console collectors are shown to work.
+ */
+export async function readAround(custody: CustodyRecorder, pages: readonly Page[], when: { before: string; after: string }, forget: () => Promise<void>): Promise<void> {
+  for (const page of pages) await custody.readFrom(page, when.before);
+  await forget();
+  for (const page of pages) await custody.readFrom(page, when.after);
+  const last = pages.at(-1);
+  if (last) await custody.probeConsole(last);
 }

@@ -10,19 +10,26 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+const SCREEN = { width: 1280, height: 800 };
 
 export interface Display {
   /** Such as ":5", for DISPLAY. */
   name: string;
   /** Presses keys (xdotool names, such as `Up` or `Return`) in whatever has the focus, as a person would. */
   key(...keys: string[]): Promise<void>;
-  /** Runs `action`, then waits until one more window shows than before: a menu, a submenu. */
+  /** Runs `action`, then waits until a popup shows that did not before: a menu, a submenu. */
   opening(action: () => Promise<unknown>, timeoutMs?: number): Promise<void>;
+  /**
+   * Waits until no popup shows. Chromium draws its notifications as popups of its own (no system
+   * notification service under Xvfb); one that times out while a context menu is open takes the
+   * menu with it, so a test that drives a menu first closes them and waits here.
+   */
+  withoutPopups(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startXvfb(): Promise<Display> {
-  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
+  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${SCREEN.width}x${SCREEN.height}x24`, '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
   });
   const exited = once(xvfb, 'exit').then(() => {
@@ -38,10 +45,27 @@ export async function startXvfb(): Promise<Display> {
   })();
   const name = await Promise.race([announced, exited]);
   const xdotool = (...args: string[]) => run('xdotool', args, { env: { ...process.env, DISPLAY: name } });
-  const showing = async (): Promise<number> => {
+  /**
+   * The visible windows without a title, other than the one the size of the screen: menus, submenus,
+   * Chromium's notification popups. Browser windows have titles.
+   */
+  const popups = async (): Promise<Set<string>> => {
     // xdotool exits 1 when nothing matches.
-    const { stdout } = await xdotool('search', '--onlyvisible', '--name', '').catch(() => ({ stdout: '' }));
-    return stdout.split('\n').filter(Boolean).length;
+    const { stdout } = await xdotool('search', '--onlyvisible', '--name', '^$').catch(() => ({ stdout: '' }));
+    const ids = stdout.split('\n').filter(Boolean);
+    const found = new Set<string>();
+    for (const id of ids) {
+      const { stdout: geometry } = await xdotool('getwindowgeometry', '--shell', id).catch(() => ({ stdout: '' }));
+      if (!geometry.includes(`WIDTH=${SCREEN.width}\nHEIGHT=${SCREEN.height}`)) found.add(id);
+    }
+    return found;
+  };
+  const until = async (what: string, done: (showing: Set<string>) => boolean, timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!done(await popups())) {
+      if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
+      await delay(50);
+    }
   };
   return {
     name,
@@ -49,13 +73,12 @@ export async function startXvfb(): Promise<Display> {
       await xdotool('key', '--delay', '50', ...keys);
     },
     async opening(action, timeoutMs = 10_000) {
-      const before = await showing();
+      const before = await popups();
       await action();
-      const deadline = Date.now() + timeoutMs;
-      while ((await showing()) <= before) {
-        if (Date.now() > deadline) throw new Error(`no new window showed within ${timeoutMs} ms`);
-        await delay(50);
-      }
+      await until('no new popup showed', (showing) => [...showing].some((id) => !before.has(id)), timeoutMs);
+    },
+    async withoutPopups(timeoutMs = 10_000) {
+      await until('popups still showed', (showing) => showing.size === 0, timeoutMs);
     },
     async stop() {
       if (xvfb.exitCode !== null) return;

@@ -238,6 +238,8 @@ class ChromiumBrowser implements ScenarioBrowser {
   async chooseFromImageMenu(webPage: WebPage, selector: string, item: ImageMenuItem): Promise<void> {
     const display = this.requireDisplay();
     const { page } = own(webPage, ChromiumWebPage);
+    // An earlier scenario's notification timing out over the menu would close it: they go first.
+    await display.withoutPopups(20_000);
     await page.bringToFront();
     // Each key waits for its menu to show: keys pressed before it would go to the page.
     await display.opening(() => page.locator(selector).click({ button: 'right' }));
