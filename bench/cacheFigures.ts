@@ -8,7 +8,7 @@ import { figure, type Row, type Series } from './measure.ts';
 
 const CACHE_BENCH = new URL('./cache.ts', import.meta.url);
 
-const HIT_GOAL = { id: 'cache-hit', title: 'Cache-hit lookup (click → image decoded, "from cache")', goal: '≤ 1.5× raw IndexedDB read' };
+const HIT_GOAL = { id: 'cache-hit', title: 'Cache-hit lookup (click → image decoded, "from cache")', goal: '≤ 1.2× raw IndexedDB read' };
 const SCALE_HIT_GOAL = {
   id: 'cache-5000-hit',
   title: 'Cache-hit lookup with 5,000 cached entries vs 10',
@@ -61,7 +61,8 @@ export async function measureCacheFigures(): Promise<Row[]> {
       unit: 'ms',
       measured: medianOnly('popup, image cached', report.cacheHitMs),
       baseline: medianOnly('one IndexedDB get of the same Blob + decode, same page', report.rawReadMs),
-      maxRatio: 1.5,
+      // Issue 14's goal: the image comes by address from the worker's one-database cache.
+      maxRatio: 1.2,
       notes: [source],
     }),
     figure({
@@ -75,8 +76,8 @@ export async function measureCacheFigures(): Promise<Row[]> {
     figure({
       ...SCALE_WORKER_GOAL,
       unit: 'ms',
-      measured: medianOnly('worker lookUp message, 5,000 entries', report.workerLookUpWith5000Ms),
-      baseline: medianOnly('worker lookUp message, 10 entries', report.workerLookUpWith10Ms),
+      measured: medianOnly('worker lookup by address, 5,000 entries', report.workerLookUpWith5000Ms),
+      baseline: medianOnly('worker lookup by address, 10 entries', report.workerLookUpWith10Ms),
       maxRatio: 1.5,
       notes: [source, `evicting 1,000 entries: ${report.evict1000Ms} ms (median; no goal)`],
     }),

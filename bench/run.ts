@@ -14,6 +14,7 @@ import { measureCacheFigures } from './cacheFigures.ts';
 import { measureCacheMiss, measureIdenticalLookUps } from './lookups.ts';
 import { CHEAP_RUNS, isPending, round, RUNS, WARM_UPS, type Figure, type Row } from './measure.ts';
 import { measurePopupReady } from './popupReady.ts';
+import { measureToolbarPopupReady } from './toolbarPopupReady.ts';
 import { measureSignIn } from './signIn.ts';
 import { measureBatch } from './batch.ts';
 import { measureUpload, measureUploadHeap } from './upload.ts';
@@ -66,6 +67,7 @@ try {
   const browser = bench;
   // The heap sampler connects last: a DevTools client attached from the start would slow every page a little.
   await scenario('popup ready vs blank page', async () => [await measurePopupReady(browser)]);
+  await scenario('toolbar popup ready vs blank page', async () => [await measureToolbarPopupReady(browser)]);
   await scenario('cache-miss lookup vs direct fetch', async () => [await measureCacheMiss(browser)]);
   await scenario('50 identical lookups', async () => [await measureIdenticalLookUps(browser)]);
   await scenario('20 MB upload vs direct POST', async () => {

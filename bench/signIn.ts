@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { RecordedRequest } from '../sandbox/server.ts';
-import type { Request } from '../src/shared/messages.ts';
+import { imageAddress } from '../src/shared/imageAddress.ts';
 import { openOptions } from '../test/harness/options.ts';
 import { signInFromOptions } from '../test/harness/signIn.ts';
 import { startBenchBrowser, type BenchBrowser } from './benchBrowser.ts';
@@ -58,17 +58,16 @@ async function measureSignedInMiss(signedIn: BenchBrowser, withToken: BenchBrows
   });
 }
 
-/** Fires one lookup per key at once from an extension page; answers how many succeeded, and when the last did. */
+/** Fires one lookup per key at once from an extension page, by address as the popup asks; answers how many succeeded, and when the last did. */
 function concurrentLookUps(page: Page, keys: string[]): Promise<{ ok: number; ms: number; failures: string[] }> {
-  return page.evaluate(async (keys) => {
+  return page.evaluate(async (addresses) => {
     const started = performance.now();
-    const replies: unknown[] = await Promise.all(
-      keys.map((key) => chrome.runtime.sendMessage({ type: 'image/lookUp', payload: { query: { key }, session: crypto.randomUUID() } } satisfies Request<'image/lookUp'>)),
-    );
+    const responses = await Promise.all(addresses.map((address) => fetch(address)));
     const ms = performance.now() - started;
-    const ok = replies.filter((reply) => typeof reply === 'object' && reply !== null && 'ok' in reply && reply.ok === true);
-    return { ok: ok.length, ms, failures: replies.filter((reply) => !ok.includes(reply)).map((reply) => JSON.stringify(reply)).slice(0, 3) };
-  }, keys);
+    const failed = responses.filter((response) => !response.ok);
+    const failures = await Promise.all(failed.slice(0, 3).map(async (response) => `${response.status} ${await response.text()}`));
+    return { ok: responses.length - failed.length, ms, failures };
+  }, keys.map((key) => imageAddress({ key }, { session: crypto.randomUUID() })));
 }
 
 async function measureExpiredRefresh(signedIn: BenchBrowser): Promise<Figure> {

@@ -2,7 +2,9 @@
  * `npm run build`: bundles src/ once per flavour (store, dev) and writes the four extension folders
  * of scripts/targets.ts. Per-browser differences live only in the generated manifest.
  */
+import { execFile } from 'node:child_process';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { TARGETS, manifestFor } from './targets.ts';
@@ -60,11 +62,21 @@ function preloadTags(metafile: Metafile, outdir: string, page: string): string {
   return [...seen].map((path) => `<link rel="modulepreload" href="${path.slice(outdir.length + 1)}" />`).join('\n    ');
 }
 
-async function writePages(metafile: Metafile, staging: string, out: string): Promise<void> {
+/** The popup's first render as HTML (scripts/prerender.ts), in its own process: it fakes a browser's globals. */
+async function prerenderPopup(): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'prerender.ts')], { cwd: root });
+  if (!stdout.startsWith('<main')) throw new Error(`prerendering the popup printed no markup: ${stdout.slice(0, 200)}`);
+  return stdout;
+}
+
+async function writePages(metafile: Metafile, staging: string, out: string, popupMarkup: string): Promise<void> {
   for (const page of ['popup', 'options', 'image']) {
     const html = await readFile(join(root, 'public', `${page}.html`), 'utf8');
     const stagingDir = staging.slice(root.length).replace(/^\//, '');
-    await writeFile(join(out, `${page}.html`), html.replace('<!-- modulepreload -->', preloadTags(metafile, stagingDir, page)));
+    await writeFile(
+      join(out, `${page}.html`),
+      html.replace('<!-- modulepreload -->', preloadTags(metafile, stagingDir, page)).replace('<div id="app"></div>', `<div id="app">${page === 'popup' ? popupMarkup : ''}</div>`),
+    );
   }
 }
 
@@ -72,6 +84,7 @@ export async function buildAll(): Promise<Record<string, Metafile>> {
   const sourceManifest = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8'));
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
   await rm(dist, { recursive: true, force: true });
+  const popupMarkup = await prerenderPopup();
   const metafiles: Record<string, Metafile> = {};
   for (const dev of [false, true]) {
     const staging = join(dist, dev ? '.bundle-dev' : '.bundle');
@@ -82,7 +95,7 @@ export async function buildAll(): Promise<Record<string, Metafile>> {
       await mkdir(out, { recursive: true });
       await cp(join(root, 'public'), out, { recursive: true, filter: (src) => !src.endsWith('.svg') });
       await cp(staging, out, { recursive: true });
-      await writePages(metafile, staging, out);
+      await writePages(metafile, staging, out, popupMarkup);
       const manifest = manifestFor(sourceManifest, target, version);
       await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     }

@@ -1,9 +1,11 @@
 /**
- * A page added to a copy of the dev build for bench/cache.ts: the popup's cache read and a raw
- * IndexedDB read, each followed by the same render (an img, decoded), timed in the page itself.
+ * A page added to a copy of the dev build for bench/cache.ts: the popup's cache hit (the worker's
+ * answer to a cache-only image address) and a raw IndexedDB read, each followed by the same render
+ * (an img, decoded), timed in the page itself.
  */
-import { CACHE_DATABASES } from '../../src/shared/cacheEntry.ts';
-import { findCachedImage } from '../../src/shared/cacheReader.ts';
+import { imageAddress } from '../../src/shared/imageAddress.ts';
+import { fetchImage } from '../../src/shared/imageFetch.ts';
+import { CACHE_DATABASE } from '../../src/worker/cache/imageCache.ts';
 
 async function render(blob: Blob): Promise<void> {
   const img = new Image();
@@ -14,26 +16,25 @@ async function render(blob: Blob): Promise<void> {
   URL.revokeObjectURL(img.src);
 }
 
-/** Kept open between runs, as idb-keyval keeps the cache reader's connection open. */
-const blobs = new Promise<IDBDatabase>((resolve, reject) => {
-  const open = indexedDB.open(CACHE_DATABASES.blobs[0]);
+/** Kept open between runs, as the worker keeps its connection open. */
+const database = new Promise<IDBDatabase>((resolve, reject) => {
+  const open = indexedDB.open(CACHE_DATABASE.name);
   open.onsuccess = () => resolve(open.result);
   open.onerror = () => reject(open.error);
 });
 
 async function cacheHit(key: string): Promise<number> {
   const started = performance.now();
-  const hit = await findCachedImage({ key });
-  if (!hit) throw new Error(`no cache hit for key ${key}`);
+  const hit = await fetchImage(imageAddress({ key }, { cacheOnly: true }));
   await render(hit.blob);
   return performance.now() - started;
 }
 
 async function rawRead(blobId: string): Promise<number> {
-  const db = await blobs;
+  const db = await database;
   const started = performance.now();
   const blob = await new Promise<Blob>((resolve, reject) => {
-    const request = db.transaction(CACHE_DATABASES.blobs[1], 'readonly').objectStore(CACHE_DATABASES.blobs[1]).get(blobId);
+    const request = db.transaction(CACHE_DATABASE.blobs, 'readonly').objectStore(CACHE_DATABASE.blobs).get(blobId);
     request.onsuccess = () => resolve(request.result as Blob);
     request.onerror = () => reject(request.error);
   });

@@ -1,7 +1,7 @@
 /** "Image cache": what the cache holds, how large it may grow, and a way to empty it. */
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
-import { BYTES_PER_MB as MB, MAX_BUDGET_MB, MIN_BUDGET_MB } from '../shared/cacheEntry.ts';
+import { BYTES_PER_MB as MB, MAX_BUDGET_MB, MIN_BUDGET_MB } from '../shared/cacheLimits.ts';
 import { t } from '../shared/i18n.ts';
 import type { CacheStats } from '../shared/messages.ts';
 import { errorText } from '../ui/Messages.tsx';

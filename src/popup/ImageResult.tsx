@@ -3,8 +3,8 @@ import { useState } from 'preact/hooks';
 import { t } from '../shared/i18n.ts';
 
 export interface ShownImage {
-  /** The cache entry: "Open full size" reads it in its own tab. */
-  id: string;
+  /** The lookup's query key: "Open full size" shows the cached copy in its own tab. */
+  query: string;
   url: string;
   name: string;
   contentType: string;
@@ -33,7 +33,7 @@ export function ImageResult({ image }: { image: ShownImage }) {
         {image.contentType} · {formatBytes(image.size)}
       </figcaption>
       <p class="result-actions">
-        <a href={`image.html#${encodeURIComponent(image.id)}`} target="_blank" rel="noreferrer">
+        <a href={`image.html#${encodeURIComponent(image.query)}`} target="_blank" rel="noreferrer">
           {t('popupOpenFullSize')}
         </a>
         {image.saveAs !== null && (

@@ -1,14 +1,13 @@
 /** "Look up image": by key, or by type / ID / datasource / content ID. */
 import { useEffect, useState } from 'preact/hooks';
-import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import type { ImageMetadata, ImageQuery } from '../shared/imageMetadata.ts';
-import type { LookUpResult } from '../shared/messages.ts';
+import { imageAddress, queryKey } from '../shared/imageAddress.ts';
+import { fetchImage, type FetchedImage } from '../shared/imageFetch.ts';
 import { SNIFF_BYTES, savedImageType } from '../shared/imageSniff.ts';
-import { findCachedImage, readCachedImage, type CachedImage } from '../shared/cacheReader.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
-import { rememberDraft, type Drafts } from './drafts.ts';
+import { useDraft } from './drafts.ts';
 import { session } from './session.ts';
 import { ImageResult, type ShownImage } from './ImageResult.tsx';
 
@@ -26,37 +25,27 @@ function describeQuery(query: ImageQuery): string {
     .join(' ');
 }
 
-export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
-  const [key, setKey] = useState(draft.key);
-  const [metadata, setMetadata] = useState<ImageMetadata>(draft.metadata);
+export function LookUpForm() {
+  const [key, setKey] = useState('');
+  const [metadata, setMetadata] = useState<ImageMetadata>({});
+  const rememberDraft = useDraft('lookUp', (draft) => {
+    setKey(draft.key);
+    setMetadata(draft.metadata);
+  });
   const [notice, setNotice] = useState<Notice | null>(null);
   const [shown, setShown] = useState<ShownImage | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => () => shown && URL.revokeObjectURL(shown.url), [shown]);
 
-  const tell = (source: LookUpResult['source']) => setNotice({ kind: 'status', text: t(source === 'cache' ? 'popupFromCache' : 'popupFromGlean') });
-
-  const show = async (image: CachedImage, query: ImageQuery, source: LookUpResult['source']) => {
-    const { contentType, size } = image.entry;
+  const show = async (image: FetchedImage, query: ImageQuery) => {
     // "Save image" names and types the file by what its bytes are, never by what the server said.
     const saved = savedImageType(new Uint8Array(await image.blob.slice(0, SNIFF_BYTES).arrayBuffer()));
     const blob = saved ? image.blob.slice(0, image.blob.size, saved.contentType) : image.blob;
     const saveAs = saved && `glean-image.${saved.extension}`;
-    setShown({ id: image.entry.id, url: URL.createObjectURL(blob), name: describeQuery(query), contentType, size, saveAs });
-    tell(source);
-  };
-
-  /**
-   * The worker's answer, after a cache hit may already be showing: a changed image (or the full-size
-   * original of a thumbnail) replaces it; an unchanged one stays, and the status says Glean confirmed it.
-   */
-  const refresh = async (result: LookUpResult, query: ImageQuery, hit: CachedImage | undefined) => {
-    const image = await readCachedImage(result.imageId);
-    if (!image) throw new Error(t('popupImageVanished'));
-    const upgraded = hit?.isThumbnail === true && !image.isThumbnail;
-    if (hit?.entry.digest === image.entry.digest && !upgraded) tell(result.source);
-    else await show(image, query, result.source);
+    const { contentType, size } = image;
+    setShown({ query: queryKey(query), url: URL.createObjectURL(blob), name: describeQuery(query), contentType, size, saveAs });
+    setNotice({ kind: 'status', text: t(image.source === 'cache' ? 'popupFromCache' : 'popupFromGlean') });
   };
 
   const onSubmit = async (event: Event) => {
@@ -68,14 +57,14 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
     }
     setBusy(true);
     setNotice({ kind: 'status', text: t('popupLookingUp') });
-    // The worker is asked at once, so a miss waits on no cache read; a hit shows before its answer,
-    // which then refreshes it from Glean when online.
-    const answer = ask('image/lookUp', { query, session });
-    answer.catch(() => undefined); // Handled below; this only keeps an early failure from reading as unhandled.
-    const hit = await findCachedImage(query).catch(() => undefined);
-    if (hit) await show(hit, query, 'cache');
+    // Both at once: the cache's copy shows while Glean is asked, and Glean's answer then replaces it
+    // (or, offline, the cache answers again).
+    const fresh = fetchImage(imageAddress(query, { session }));
+    fresh.catch(() => undefined); // Handled below; this only keeps an early failure from reading as unhandled.
+    const hit = await fetchImage(imageAddress(query, { cacheOnly: true })).catch(() => undefined);
+    if (hit) await show(hit, query);
     try {
-      await refresh(await answer, query, hit);
+      await show(await fresh, query);
     } catch (error) {
       setShown(null);
       setNotice({ kind: 'alert', text: errorText(error) });
@@ -85,7 +74,9 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
   };
 
   return (
-    <form aria-labelledby="lookup-title" onSubmit={onSubmit} class="card">
+    // method="dialog": a submit in the prerendered markup before hydration attaches onSubmit does
+    // nothing, rather than reload the popup (https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#form-submission-algorithm).
+    <form aria-labelledby="lookup-title" method="dialog" onSubmit={onSubmit} class="card">
       <h2 id="lookup-title">{t('popupLookUpTitle')}</h2>
       <label class="field">
         <span>{t('popupKeyLabel')}</span>
@@ -94,12 +85,12 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
           name="key"
           value={key}
           // The popup opens to be typed into: the first field is ready without a click.
-          autoFocus
-          autoComplete="off"
+          autofocus
+          autocomplete="off"
           spellcheck={false}
           onInput={(event) => {
             setKey(event.currentTarget.value);
-            rememberDraft('lookUp', { key: event.currentTarget.value, metadata });
+            rememberDraft({ key: event.currentTarget.value, metadata });
           }}
         />
       </label>
@@ -108,7 +99,7 @@ export function LookUpForm({ draft }: { draft: Drafts['lookUp'] }) {
         value={metadata}
         onChange={(value) => {
           setMetadata(value);
-          rememberDraft('lookUp', { key, metadata: value });
+          rememberDraft({ key, metadata: value });
         }}
       />
       <button type="submit" disabled={busy}>

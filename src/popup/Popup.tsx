@@ -5,7 +5,6 @@ import type { SettingsView } from '../shared/messages.ts';
 import { errorText } from '../ui/Messages.tsx';
 import { ServerAccess } from '../ui/ServerAccess.tsx';
 import { SignInButton, signInWith } from '../ui/SignIn.tsx';
-import type { Drafts } from './drafts.ts';
 import { LookUpForm } from './LookUpForm.tsx';
 import { RecentUploads } from './RecentUploads.tsx';
 import { UploadForm } from './UploadForm.tsx';
@@ -31,7 +30,7 @@ function SignInOffer({ view, signedIn }: { view: SettingsView; signedIn: (view: 
   );
 }
 
-export function Popup({ drafts }: { drafts: Drafts }) {
+export function Popup() {
   const [view, setView] = useState<SettingsView | null>(null);
   useEffect(() => {
     // The page's own requests say what is wrong when this fails.
@@ -50,9 +49,9 @@ export function Popup({ drafts }: { drafts: Drafts }) {
       </header>
       <ServerAccess baseUrl={baseUrl} />
       {view && !view.ready && <SignInOffer view={view} signedIn={setView} />}
-      <LookUpForm draft={drafts.lookUp} />
+      <LookUpForm />
       <div class="column">
-        <UploadForm draft={drafts.upload} />
+        <UploadForm />
         <RecentUploads identity={view?.identity ?? null} />
       </div>
     </main>

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import { stateWords, type UploadJob } from '../shared/uploadJob.ts';
-import { findCachedImage } from '../shared/cacheReader.ts';
+import { imageAddress } from '../shared/imageAddress.ts';
+import { fetchImage } from '../shared/imageFetch.ts';
 import { readBlob } from '../shared/uploadStore.ts';
 import { errorText } from '../ui/Messages.tsx';
 import { copyImage } from './copyImage.ts';
@@ -17,7 +18,7 @@ type CopyForm = 'url' | 'markdown' | 'image';
 /** The uploaded image's bytes: still in the upload store, or the copy the cache kept. */
 async function uploadedImage(job: UploadJob): Promise<Blob | undefined> {
   const key = job.result?.key;
-  return (await readBlob(job.id)) ?? (key ? (await findCachedImage({ key }))?.blob : undefined);
+  return (await readBlob(job.id)) ?? (key ? (await fetchImage(imageAddress({ key }, { cacheOnly: true })).catch(() => undefined))?.blob : undefined);
 }
 
 /**

@@ -14,7 +14,7 @@ import { writeBlob } from '../shared/uploadStore.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
 import { CropEditor } from './CropEditor.tsx';
-import { rememberDraft, type Drafts } from './drafts.ts';
+import { useDraft } from './drafts.ts';
 import { formatBytes } from './ImageResult.tsx';
 import { LinkOffer } from './LinkOffer.tsx';
 import { keepJobPreview, makePreview } from './previews.ts';
@@ -31,8 +31,9 @@ interface Arrival {
   pendingKeptAt?: number;
 }
 
-export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
-  const [metadata, setMetadata] = useState<ImageMetadata>(draft.metadata);
+export function UploadForm() {
+  const [metadata, setMetadata] = useState<ImageMetadata>({});
+  const rememberDraft = useDraft('upload', (draft) => setMetadata(draft.metadata));
   const [selected, setSelected] = useState<SelectedImage[]>([]);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
@@ -161,7 +162,7 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
 
   const onMetadata = (value: ImageMetadata) => {
     setMetadata(value);
-    rememberDraft('upload', { metadata: value });
+    rememberDraft({ metadata: value });
   };
 
   const onSubmit = async (event: Event) => {
@@ -222,7 +223,9 @@ export function UploadForm({ draft }: { draft: Drafts['upload'] }) {
   const croppingImage = selected.find((image) => image.id === cropping);
 
   return (
-    <form aria-labelledby="upload-title" onSubmit={onSubmit} class="card">
+    // method="dialog": a submit in the prerendered markup before hydration attaches onSubmit does
+    // nothing, rather than reload the popup (https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#form-submission-algorithm).
+    <form aria-labelledby="upload-title" method="dialog" onSubmit={onSubmit} class="card">
       <h2 id="upload-title">{t('popupUploadTitle')}</h2>
       <label class="field">
         <span>{t('popupImageFileLabel')}</span>

@@ -1,7 +1,8 @@
-import { render } from 'preact';
+import { hydrate } from 'preact';
 import { localizePage } from '../ui/localizePage.ts';
-import { loadDrafts } from './drafts.ts';
 import { Popup } from './Popup.tsx';
 
 localizePage('extensionName');
-render(<Popup drafts={await loadDrafts()} />, document.getElementById('app') as HTMLElement);
+// popup.html already holds the first render's markup (scripts/prerender.ts): hydrating only attaches
+// the handlers, and nothing is awaited before it.
+hydrate(<Popup />, document.getElementById('app') as HTMLElement);

@@ -1,10 +1,11 @@
 /**
  * The one message contract between the extension's pages and its worker. Each request type maps to
  * its payload and its answer; errors travel as data and are rethrown as `RequestFailed` by `ask`.
- * Bytes never travel here (Chrome serialises messages as JSON): images go through IndexedDB by id.
+ * Bytes never travel here (Chrome serialises messages as JSON): pages fetch images by address
+ * (src/shared/imageFetch.ts), and give files to uploads through IndexedDB by id.
  */
 import type { GleanErrorCode } from '../glean/gleanError.ts';
-import type { ImageMetadata, ImageQuery } from './imageMetadata.ts';
+import type { ImageMetadata } from './imageMetadata.ts';
 import type { UploadJob } from './uploadJob.ts';
 
 export type AuthType = '' | 'OAUTH';
@@ -58,12 +59,11 @@ export interface ConnectionReport {
   status?: number;
 }
 
-export interface LookUpResult {
-  /** The image cache entry whose Blobs the page reads (see src/shared/cacheReader.ts). */
-  imageId: string;
-  contentType: string;
-  size: number;
-  source: 'glean' | 'cache';
+/** The worker's answer to an image address, for Firefox only (see src/shared/imageFetch.ts). */
+export interface ServedImage {
+  status: number;
+  headers: Record<string, string>;
+  body: Blob;
 }
 
 /** What the image cache holds, for the options page. */
@@ -81,8 +81,11 @@ export interface Protocol {
   /** Saves `instance` as typed, then runs the whole sign-in in the worker (a page may close meanwhile). */
   'signIn/start': { payload: { instance: string }; answer: SettingsView };
   'signIn/signOut': { payload: null; answer: SettingsView };
-  /** `session` ties the lookup to the page's port: when the popup closes, the lookup is aborted. */
-  'image/lookUp': { payload: { query: ImageQuery; session: string }; answer: LookUpResult };
+  /**
+   * Firefox only: an image address (src/shared/imageAddress.ts) answered as the Chrome worker's fetch
+   * handler would. Its Blob survives only because Firefox clones messages (src/shared/imageFetch.ts).
+   */
+  'image/serve': { payload: { address: string }; answer: ServedImage };
   'cache/stats': { payload: null; answer: CacheStats };
   'cache/clear': { payload: null; answer: CacheStats };
   'cache/setBudget': { payload: { megabytes: number }; answer: CacheStats };

@@ -19,7 +19,7 @@ export function MetadataFields({ value, onChange, disabled = false }: Props) {
         placeholder={hint}
         // No maxLength: it would cut a pasted value short without a word, and upload under an ID
         // nobody typed. Too long is refused with a message instead (src/shared/metadataCheck.ts).
-        autoComplete="off"
+        autocomplete="off"
         spellcheck={false}
         disabled={disabled}
         onInput={(event) => onChange({ ...value, [name]: event.currentTarget.value })}

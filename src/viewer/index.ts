@@ -1,9 +1,10 @@
 /**
- * "Open full size": one cached image in its own tab, read from the cache by the id in the address.
- * An object URL made by the popup would die with the popup, so the tab reads the Blob itself.
+ * "Open full size": one cached image in its own tab, asked of the worker by the lookup's query key in
+ * the address. An object URL made by the popup would die with the popup, so the tab asks itself.
  */
-import { readCachedImage } from '../shared/cacheReader.ts';
 import { t } from '../shared/i18n.ts';
+import { IMAGE_PATH } from '../shared/imageAddress.ts';
+import { fetchImage } from '../shared/imageFetch.ts';
 import { localizePage } from '../ui/localizePage.ts';
 
 localizePage('viewerTitle');
@@ -16,7 +17,9 @@ function say(text: string, role: 'status' | 'alert'): void {
   main.append(line);
 }
 
-const image = await readCachedImage(decodeURIComponent(location.hash.slice(1)));
+const params = new URLSearchParams(decodeURIComponent(location.hash.slice(1)));
+params.set('only', 'cache');
+const image = await fetchImage(`${IMAGE_PATH}?${params.toString()}`).catch(() => undefined);
 if (!image) {
   say(t('viewerMissing'), 'alert');
 } else {

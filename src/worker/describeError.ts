@@ -9,7 +9,7 @@ import { SignInError } from './signIn/signInError.ts';
 import { UploadsFull } from '../shared/uploadStore.ts';
 
 const activityOf = (type: RequestType): GleanActivity =>
-  type === 'image/lookUp' ? 'lookup' : type.startsWith('upload/') ? 'upload' : 'test';
+  type === 'image/serve' ? 'lookup' : type.startsWith('upload/') ? 'upload' : 'test';
 // A sign-in's own failures are SignInErrors; what reaches here from signIn/ are Glean's usual ones (unreachable).
 
 export function describeError(error: unknown, type: RequestType): ReplyError {

@@ -6,15 +6,17 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { testConnection } from './connectionTest.ts';
 import { describeError } from './describeError.ts';
+import { t } from '../shared/i18n.ts';
 import { createImageMenuListener } from './contextMenu/imageMenuClicked.ts';
 import { createMenuItems } from './contextMenu/menuItems.ts';
 import { onNotificationClicked } from './contextMenu/notify.ts';
 import { createRouter } from './router.ts';
 import { InvalidInput } from './invalidInput.ts';
-import { t } from '../shared/i18n.ts';
 import { fetchLinkedImage } from './capture/linkedImage.ts';
 import { onScreenshotCommand } from './capture/screenshotCommand.ts';
 import { cache, client, gleanConnection, lookUp, policySource, settings, showBadge, signIn, uploads } from './services.ts';
+import { createServeImage } from './serveImage.ts';
+import { IMAGE_PATH } from '../shared/imageAddress.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
 import { retryUploadsWaitingForAccess } from './uploads/retryWhenAllowed.ts';
@@ -22,6 +24,8 @@ import { startUpload } from './uploads/startUpload.ts';
 import { sweepUploadBlobs } from './uploads/sweepUploadBlobs.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import { UPLOAD_ALARM } from './uploads/wakeUp.ts';
+
+const serveImage = createServeImage({ ...lookUp, sessionSignal, describeError: (error) => describeError(error, 'image/serve') });
 
 const route = createRouter({
   extensionId: browser.runtime.id,
@@ -40,7 +44,11 @@ const route = createRouter({
       return settings.view();
     },
     'connection/test': () => testConnection(gleanConnection, client),
-    'image/lookUp': ({ query, session }) => lookUp(query, sessionSignal(session)),
+    'image/serve': async ({ address }) => {
+      const url = new URL(address, browser.runtime.getURL(''));
+      const response = await serveImage(url);
+      return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.blob() };
+    },
     'cache/stats': () => cache.stats(),
     'cache/clear': () => cache.clear(),
     'cache/setBudget': async ({ megabytes }) => {
@@ -56,6 +64,44 @@ const route = createRouter({
     'link/fetch': (request) => fetchLinkedImage(request),
   },
 });
+
+/** Chrome: the extension's pages fetch images from the worker (src/shared/imageFetch.ts). */
+interface ImageFetchEvent extends Event {
+  request: Request;
+  clientId: string;
+  respondWith(answer: Promise<Response>): void;
+}
+interface WorkerScope {
+  clients?: { get(id: string): Promise<{ url: string } | undefined>; claim(): Promise<void> };
+}
+const worker = globalThis as unknown as WorkerScope;
+const ownOrigin = browser.runtime.getURL('');
+addEventListener('fetch', (event) => {
+  const { request, clientId } = event as ImageFetchEvent;
+  const url = new URL(request.url);
+  if (url.origin + '/' !== ownOrigin || url.pathname !== IMAGE_PATH) return;
+  (event as ImageFetchEvent).respondWith(
+    (async () => {
+      // Only the extension's own pages: the request must come from a window of this origin.
+      const client = clientId ? await worker.clients?.get(clientId) : undefined;
+      if (request.method !== 'GET' || !client?.url.startsWith(ownOrigin)) return Response.json({ code: 'refused', message: t('errorRefused') }, { status: 403 });
+      return serveImage(url, request.signal);
+    })(),
+  );
+});
+// Only image addresses go through the fetch handler: every other request of the extension's pages
+// (their HTML, scripts, styles) goes straight to the files, without waiting for this worker to start
+// (https://developer.chrome.com/docs/web-platform/static-routing-api, Chrome 123+; older ones skip it).
+addEventListener('install', (event) => {
+  const install = event as Event & { addRoutes?(rules: unknown[]): Promise<void>; waitUntil(done: Promise<unknown>): void };
+  const rules = [
+    { condition: { urlPattern: { pathname: IMAGE_PATH } }, source: 'fetch-event' },
+    { condition: { urlPattern: { pathname: '/*' } }, source: 'network' },
+  ];
+  if (install.addRoutes) install.waitUntil(install.addRoutes(rules).catch((error: unknown) => console.warn('Glean Images: no static routes', error)));
+});
+// A page opened while this worker was installing is answered by it too (https://developer.mozilla.org/docs/Web/API/Clients/claim).
+addEventListener('activate', (event) => (event as Event & { waitUntil(done: Promise<unknown>): void }).waitUntil(worker.clients?.claim() ?? Promise.resolve()));
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
 browser.runtime.onConnect.addListener(onSessionPort);

@@ -1,24 +1,26 @@
 /**
  * Looking an image up: the connection from settings, one shared request per identical lookup, the
- * lookup retry policy, and the image filed in the cache for the page to read by id. When Glean cannot
+ * lookup retry policy, and a copy filed in the cache while the page shows the image. When Glean cannot
  * be reached, the cached copy answers instead; when Glean says the image is gone, so is the copy.
  */
 import type { FetchedImage, GleanClient } from '../glean/client.ts';
 import { LOOKUP_RETRY, retrying } from '../glean/retryPolicy.ts';
 import { GleanError } from '../glean/gleanError.ts';
 import { RequestPool } from '../glean/sharedRequests.ts';
-import { entryId, queryKey } from '../shared/cacheEntry.ts';
+import { queryKey } from '../shared/imageAddress.ts';
 import type { ImageQuery } from '../shared/imageMetadata.ts';
-import type { LookUpResult } from '../shared/messages.ts';
-import type { ImageCache } from './cache/imageCache.ts';
+import type { CachedImage, ImageCache } from './cache/imageCache.ts';
 import type { KeepImage } from './cache/keepImage.ts';
 import { partitionOf } from './partition.ts';
 import type { Clock } from './clock.ts';
 import type { Connection } from './settings.ts';
+import type { JobBinding } from '../shared/uploadJob.ts';
 import { renewingOnce, type Renew } from './signIn/renewing.ts';
 
 export interface LookUpDeps {
   connection: () => Promise<Connection>;
+  /** Whose images the cache shows without asking Glean (a sign-in that ended included); null: nobody's. */
+  whose: () => Promise<JobBinding | null>;
   /** A renewed sign-in after Glean refused its access token (401). */
   renew: Renew;
   client: GleanClient;
@@ -28,22 +30,32 @@ export interface LookUpDeps {
   keepImage: KeepImage;
 }
 
-export function createLookUp({ connection, renew, client, pool, clock, cache, keepImage }: LookUpDeps) {
-  // Identical lookups share everything, the cache's bookkeeping included, not only the GET: the GET
-  // alone settles in milliseconds, and lookups queued behind the cache would each start another one.
-  // Each caller's signal still ends only its own wait. Its own pool: a lookup holding a slot of the
-  // Glean pool while its GET waits for another slot could deadlock.
+export interface FoundImage {
+  /** The original, or the thumbnail when that is all the cache kept. */
+  blob: Blob;
+  /** The image as Glean has it. */
+  contentType: string;
+  size: number;
+  isThumbnail: boolean;
+  source: 'glean' | 'cache';
+}
+
+const fromCache = ({ blob, entry, isThumbnail }: CachedImage): FoundImage => ({ blob, contentType: entry.contentType, size: entry.size, isThumbnail, source: 'cache' });
+
+export function createLookUp({ connection, whose, renew, client, pool, clock, cache, keepImage }: LookUpDeps) {
+  // Identical lookups share everything, the cache's bookkeeping included, not only the GET. Each
+  // caller's signal still ends only its own wait. Its own pool: a lookup holding a slot of the Glean
+  // pool while its GET waits for another slot could deadlock.
   const identical = new RequestPool(Number.MAX_SAFE_INTEGER);
 
-  return async function lookUp(query: ImageQuery, signal: AbortSignal): Promise<LookUpResult> {
+  async function lookUp(query: ImageQuery, signal: AbortSignal): Promise<FoundImage> {
     const conn = await connection();
     const partition = await partitionOf({ server: conn.baseUrl, identity: conn.identity });
     const key = queryKey(query);
     return identical.run(`${partition} ${key}`, (shared) => lookUpShared(conn, partition, query, key, shared), signal);
-  };
+  }
 
-  async function lookUpShared(conn: Connection, partition: string, query: ImageQuery, key: string, signal: AbortSignal): Promise<LookUpResult> {
-    await cache.usePartition(partition);
+  async function lookUpShared(conn: Connection, partition: string, query: ImageQuery, key: string, signal: AbortSignal): Promise<FoundImage> {
     let image: FetchedImage;
     try {
       image = await retrying(
@@ -55,11 +67,26 @@ export function createLookUp({ connection, renew, client, pool, clock, cache, ke
     } catch (error) {
       if (!(error instanceof GleanError)) throw error;
       if (error.code === 'not-found') await cache.forget(partition, [key]);
-      const cached = error.retryable ? await cache.use(partition, key) : undefined;
-      if (cached) return { imageId: cached.id, contentType: cached.contentType, size: cached.size, source: 'cache' };
+      const cached = error.retryable ? await cache.read(partition, key) : undefined;
+      if (cached) return fromCache(cached);
       throw error;
     }
-    await keepImage(partition, [key], { blob: image.blob, contentType: image.contentType, keepOriginal: true, thumbnailLater: true });
-    return { imageId: entryId(partition, key), contentType: image.contentType, size: image.size, source: 'glean' };
+    // Filed while the page shows it: nothing on the way to the screen waits for IndexedDB.
+    void cache
+      .usePartition(partition)
+      .then(() => keepImage(partition, [key], { blob: image.blob, contentType: image.contentType, keepOriginal: true }))
+      .catch((error: unknown) => console.warn('Glean Images: a looked-up image was not cached', error instanceof Error ? error.name : typeof error));
+    return { blob: image.blob, contentType: image.contentType, size: image.size, isThumbnail: false, source: 'glean' };
   }
+
+  /** What the cache holds for this lookup now, without asking Glean; undefined when nothing. */
+  async function fromCacheOnly(query: ImageQuery): Promise<FoundImage | undefined> {
+    const who = await whose();
+    const cached = who && (await cache.read(await partitionOf(who), queryKey(query)));
+    return cached ? fromCache(cached) : undefined;
+  }
+
+  return { lookUp, fromCacheOnly };
 }
+
+export type LookUp = ReturnType<typeof createLookUp>;

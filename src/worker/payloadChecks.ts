@@ -19,11 +19,6 @@ function isMetadata(value: unknown): boolean {
   return isRecord(value) && ['type', 'id', 'ds', 'cid'].every((key) => value[key] === undefined || isText(value[key]));
 }
 
-function isQuery(value: unknown): boolean {
-  if (!isRecord(value)) return false;
-  return 'key' in value ? isText(value.key) : isMetadata(value.metadata);
-}
-
 export const PAYLOAD_CHECKS: { [K in RequestType]: Check<K> } = {
   'settings/get': isNothing,
   'settings/save': (p): p is PayloadOf<'settings/save'> =>
@@ -32,7 +27,7 @@ export const PAYLOAD_CHECKS: { [K in RequestType]: Check<K> } = {
   'connection/test': isNothing,
   'signIn/start': (p): p is PayloadOf<'signIn/start'> => hasText(p, 'instance'),
   'signIn/signOut': isNothing,
-  'image/lookUp': (p): p is PayloadOf<'image/lookUp'> => hasText(p, 'session') && isQuery((p as Record<string, unknown>).query),
+  'image/serve': (p): p is PayloadOf<'image/serve'> => hasText(p, 'address'),
   'cache/stats': isNothing,
   'cache/clear': isNothing,
   'cache/setBudget': (p): p is PayloadOf<'cache/setBudget'> => isRecord(p) && typeof p.megabytes === 'number',

@@ -9,7 +9,7 @@ import { parseInstance } from '../glean/instance.ts';
 import { checkMetadata } from '../shared/metadataCheck.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import type { AuthType, SignInChoice } from '../shared/messages.ts';
-import { budgetBytes } from './cache/cachePolicy.ts';
+import { budgetBytes } from '../shared/cacheLimits.ts';
 
 export interface Policy {
   /** As the administrator wrote it, and the server it names. */

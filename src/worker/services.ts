@@ -21,6 +21,7 @@ import { createSignInStore } from './signIn/signInStore.ts';
 import { notifySignInEnded } from './contextMenu/notify.ts';
 import { requireServerAccess } from './serverAccess.ts';
 import { createTokenSeal, keyInIndexedDb } from './tokenSeal.ts';
+import { rememberedArea, rememberedSeal } from './remembered.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import type { UploadJob } from '../shared/uploadJob.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
@@ -40,6 +41,12 @@ export const policySource = createPolicySource({
   session: browser.storage.session,
   local: browser.storage.local,
 });
+
+/** Changes to `storage.local`: what the worker keeps of it in memory is dropped on them (remembered.ts). */
+const localChanged = (listener: (keys: readonly string[]) => void): void =>
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local') listener(Object.keys(changes));
+  });
 
 // The worker's global fetch, bound: Chrome throws "Illegal invocation" for an unbound one.
 const workerFetch = fetch.bind(globalThis);
@@ -66,9 +73,9 @@ const session = createSignInSession({
 });
 
 export const settings = createSettings({
-  local: browser.storage.local,
+  local: rememberedArea(browser.storage.local, localChanged),
   readPolicy: policySource.read,
-  seal,
+  seal: rememberedSeal(seal),
   signIn: {
     status: () => signInStore.status(),
     clear: () => signInStore.clear(),
@@ -123,6 +130,7 @@ export const { rememberUpload } = cache;
 
 export const lookUp = createLookUp({
   connection: gleanConnection,
+  whose: () => settings.whose(true),
   renew,
   client,
   pool,

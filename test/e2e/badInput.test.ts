@@ -379,7 +379,7 @@ const ROWS: BadInputRow[] = [
 async function sentBefore(before: number): Promise<RecordedRequest[]> {
   const key = `marker-${crypto.randomUUID()}`;
   const popup = await open('popup.html');
-  await popup.evaluate((key) => chrome.runtime.sendMessage({ type: 'image/lookUp', payload: { query: { key }, session: 'marker' } }), key);
+  await popup.evaluate((key) => fetch(`/glean/image?key=${encodeURIComponent(key)}`), key);
   const at = await eventually('the marker lookup at Glean', () => {
     const index = sandbox.requests.findIndex((request, i) => i >= before && request.query.key === key);
     return index === -1 ? undefined : index;

@@ -1,10 +1,10 @@
-/** The image cache as tests see it: images put straight into the sandbox, and the cache's IndexedDB
- * records read from an extension page. */
+/** The image cache as tests see it: images put straight into the sandbox, what Options says the cache
+ * holds, and the status lines a popup showed. */
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { encodePng } from '../../sandbox/png.ts';
 import type { Sandbox } from '../../sandbox/server.ts';
-import { CACHE_DATABASES, type CacheEntry } from '../../src/shared/cacheEntry.ts';
+import type { CacheStats } from '../../src/shared/messages.ts';
 
 /** Random pixels: PNG cannot compress them, so the file is about width × height × 3 bytes. */
 export function noisePng(width: number, height: number): Buffer {
@@ -29,8 +29,8 @@ export async function putInSandbox(sandbox: Sandbox, id: string, png: Buffer): P
 }
 
 /**
- * Every record of one of the cache's stores, read from an extension page. Creates the store if the
- * database is new, as idb-keyval would: an empty database left behind would break the extension's.
+ * Every record of one of idb-keyval's stores (the upload jobs), read from an extension page. Creates
+ * the store if the database is new, as idb-keyval would: an empty database left behind would break the extension's.
  */
 export function readStore<T>(page: Page, [database, store]: readonly [string, string]): Promise<T[]> {
   return page.evaluate(
@@ -52,29 +52,11 @@ export function readStore<T>(page: Page, [database, store]: readonly [string, st
   );
 }
 
-export const cachedEntries = (page: Page): Promise<CacheEntry[]> => readStore<CacheEntry>(page, CACHE_DATABASES.entries);
-
-/** The decoded size and type of one stored copy (its Blob read by id, as the popup does). */
-export function storedImage(page: Page, blobId: string): Promise<{ type: string; width: number; height: number } | null> {
-  const [database, store] = CACHE_DATABASES.blobs;
-  return page.evaluate(
-    ([database, store, blobId]) =>
-      new Promise<{ type: string; width: number; height: number } | null>((resolve, reject) => {
-        const open = indexedDB.open(database);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction(store, 'readonly').objectStore(store).get(blobId);
-          request.onerror = () => reject(request.error);
-          request.onsuccess = () => {
-            open.result.close();
-            const blob = request.result as Blob | undefined;
-            if (!blob) return resolve(null);
-            createImageBitmap(blob).then((bitmap) => resolve({ type: blob.type, width: bitmap.width, height: bitmap.height }), reject);
-          };
-        };
-      }),
-    [database, store, blobId] as const,
-  );
+/** What the cache holds, as Options' "Image cache" section shows it. */
+export async function cacheStats(page: Page): Promise<CacheStats> {
+  const reply = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'cache/stats', payload: null }));
+  if (!reply?.ok) throw new Error(`cache/stats failed: ${JSON.stringify(reply)}`);
+  return reply.value as CacheStats;
 }
 
 /** Starts noting every text the page's status lines show, so a test can say one never appeared. */

@@ -1,11 +1,11 @@
 /**
  * The scenarios every browser runs, where it can (./run.ts): each one written once, against the
  * driver (./driver.ts), as a person would use the extension, and checked where it lands (the
- * sandbox's request log, the extension's IndexedDB).
+ * sandbox's request log, what the pages show).
  */
 import assert from 'node:assert/strict';
-import type { SettingsInput } from '../../src/shared/messages.ts';
-import { CACHE_DATABASES, type CacheEntry } from '../../src/shared/cacheEntry.ts';
+import type { CacheStats, Reply, SettingsInput } from '../../src/shared/messages.ts';
+import { imageAddress } from '../../src/shared/imageAddress.ts';
 import { DEFAULT_TIMEOUTS } from '../../src/glean/client.ts';
 import { instanceHostPattern } from '../../src/glean/instance.ts';
 import type { ImageMetadata } from '../../src/shared/imageMetadata.ts';
@@ -20,7 +20,7 @@ import { pngSize, uploadedBytes } from '../harness/capture.ts';
 
 /** The APIs of an extension page used here: Firefox's `browser`, or Chrome's `chrome` (promise-based in MV3). */
 interface ExtensionApis {
-  runtime: { sendMessage(message: unknown): Promise<unknown> };
+  runtime: { sendMessage(message: unknown): Promise<unknown>; getBrowserInfo?: unknown };
   permissions: { contains(permissions: { origins: string[] }): Promise<boolean> };
   notifications: { getAll(): Promise<Record<string, unknown>> };
   storage: { local: { get(keys: null): Promise<Record<string, unknown>> } };
@@ -54,10 +54,15 @@ function notificationCount(page: ExtensionPage): Promise<number> {
  */
 async function sentBeforeMarker({ sandbox }: ScenarioContext, requests: RequestsSince, page: ExtensionPage): Promise<RecordedRequest[]> {
   const key = `marker-${crypto.randomUUID()}`;
-  await page.evaluate((key) => {
+  // Asked by address as the popup asks (src/shared/imageFetch.ts): Chrome's worker answers the page's
+  // fetch, Firefox's event page the message.
+  await page.evaluate(async (address) => {
     const scope = globalThis as unknown as PageGlobals;
-    return (scope.browser ?? scope.chrome).runtime.sendMessage({ type: 'image/lookUp', payload: { query: { key }, session: 'marker' } });
-  }, key);
+    const { runtime } = scope.browser ?? scope.chrome;
+    if (runtime.getBrowserInfo) return runtime.sendMessage({ type: 'image/serve', payload: { address } });
+    if (!navigator.serviceWorker.controller) await navigator.serviceWorker.ready;
+    return (await fetch(address)).status;
+  }, imageAddress({ key }, { session: 'marker' }));
   await eventually('the marker lookup at Glean', async () => (sandbox.requests.some((request) => request.query.key === key) ? true : undefined));
   const all = requests.all();
   return all.slice(0, all.findIndex((request) => request.query.key === key));
@@ -75,31 +80,14 @@ async function configure({ browser, sandbox, glean }: ScenarioContext, input: Pa
   assert.deepEqual((reply as { ok?: boolean } | undefined)?.ok, true, `saving settings failed: ${JSON.stringify(reply)}`);
 }
 
-/** Every record of the image cache, read from an extension page's IndexedDB as the popup reads it. */
-function cacheEntries(page: ExtensionPage): Promise<CacheEntry[]> {
-  return page.evaluate(
-    ([database, store]) =>
-      new Promise<CacheEntry[]>((resolve, reject) => {
-        const open = indexedDB.open(database);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          // Not created yet: nothing is cached. (Creating it here would break the worker's upgrade.)
-          if (!db.objectStoreNames.contains(store)) {
-            db.close();
-            resolve([]);
-            return;
-          }
-          const request = db.transaction(store, 'readonly').objectStore(store).getAll();
-          request.onerror = () => reject(request.error);
-          request.onsuccess = () => {
-            db.close();
-            resolve(request.result as CacheEntry[]);
-          };
-        };
-      }),
-    CACHE_DATABASES.entries,
-  );
+/** What the image cache holds, as Options' "Image cache" section shows it. */
+async function cacheStats(page: ExtensionPage): Promise<CacheStats> {
+  const reply = (await page.evaluate(() => {
+    const scope = globalThis as unknown as PageGlobals;
+    return (scope.browser ?? scope.chrome).runtime.sendMessage({ type: 'cache/stats', payload: null });
+  }, null)) as Reply<CacheStats>;
+  if (!reply.ok) throw new Error(`cache/stats failed: ${reply.error.message}`);
+  return reply.value;
 }
 
 /** Opens a new popup (as a person does, each time) and looks `key` up. */
@@ -283,13 +271,17 @@ export const SCENARIOS: readonly Scenario[] = [
     async run(context) {
       const { browser, sandbox } = context;
       await configure(context);
-      const key = await putInSandbox(sandbox, 'scenario-cache', noisePng(600, 400));
+      const png = noisePng(600, 400);
+      const key = await putInSandbox(sandbox, 'scenario-cache', png);
       const first = await lookUpKey(browser, key);
       await first.form.waitForText('from Glean', 'status');
-      // The background makes the thumbnail after answering, with OffscreenCanvas and createImageBitmap:
-      // Chrome's service worker has no DOM, Firefox's event page has one; both encode WebP.
-      const entry = await eventually('a thumbnail in the cache', async () => (await cacheEntries(first.popup)).find((e) => e.thumbnail), 15_000);
-      assert.equal(entry.thumbnail?.contentType, 'image/webp');
+      // The background files the original, then makes the thumbnail with OffscreenCanvas and
+      // createImageBitmap (Chrome's service worker has no DOM, Firefox's event page has one) and files
+      // it beside it: the cache then holds more than the image's own bytes.
+      await eventually('a thumbnail in the cache', async () => {
+        const stats = await cacheStats(first.popup);
+        return stats.entries === 1 && stats.bytes > png.length ? stats : undefined;
+      }, 15_000);
       await first.popup.close();
 
       await sandbox.goOffline();

@@ -1,32 +1,30 @@
 /**
- * The image cache wired to the browser: its IndexedDB stores, `storage.local`, the thumbnail maker,
- * the partition of the saved connection, and the sweep alarm. Building it does no I/O.
+ * The image cache wired to the browser: its database, the budget in `storage.local`, the thumbnail
+ * maker, the partition of the saved connection, and the sweep alarm. Building it does no I/O.
  */
-import { createStore } from 'idb-keyval';
 import browser from 'webextension-polyfill';
-import { CACHE_DATABASES, MAX_BUDGET_MB, MIN_BUDGET_MB } from '../../shared/cacheEntry.ts';
+import { BYTES_PER_MB, budgetBytes, DEFAULT_BUDGET_MB, MAX_BUDGET_MB, MIN_BUDGET_MB } from '../../shared/cacheLimits.ts';
 import { t } from '../../shared/i18n.ts';
 import type { CacheStats } from '../../shared/messages.ts';
 import type { JobBinding } from '../../shared/uploadJob.ts';
 import { InvalidInput } from '../invalidInput.ts';
 import { partitionOf } from '../partition.ts';
-import { budgetBytes } from './cachePolicy.ts';
 import { createImageCache } from './imageCache.ts';
-import { createKeepImage } from './keepImage.ts';
-import { createRememberUpload } from './rememberUpload.ts';
+import { createKeepImage, createRememberUpload } from './keepImage.ts';
 import { makeThumbnail } from './thumbnail.ts';
 
 export const CACHE_SWEEP_ALARM = 'image-cache-sweep';
-/** Writes enforce the budget as they go; the sweep catches expiry and leftovers, so hourly is plenty. */
+/** Writes enforce the budget as they go; the sweep catches expiry, so hourly is plenty. */
 const SWEEP_EVERY_MINUTES = 60;
+const BUDGET_KEY = 'cacheBudgetBytes';
+
+async function budget(): Promise<number> {
+  const { [BUDGET_KEY]: bytes } = await browser.storage.local.get(BUDGET_KEY);
+  return typeof bytes === 'number' && bytes > 0 ? bytes : DEFAULT_BUDGET_MB * BYTES_PER_MB;
+}
 
 export function createCacheServices(whose: () => Promise<JobBinding | null>) {
-  const imageCache = createImageCache({
-    entries: createStore(...CACHE_DATABASES.entries),
-    blobs: createStore(...CACHE_DATABASES.blobs),
-    local: browser.storage.local,
-    now: Date.now,
-  });
+  const imageCache = createImageCache({ indexedDB, budget, now: Date.now });
   const keepImage = createKeepImage({ cache: imageCache, makeThumbnail });
 
   /** The current identity's partition; null while there is no credential. */
@@ -36,11 +34,11 @@ export function createCacheServices(whose: () => Promise<JobBinding | null>) {
   }
 
   const followSettings = async (): Promise<void> => imageCache.usePartition(await currentPartition());
+  const stats = async (): Promise<CacheStats> => ({ ...(await imageCache.stats()), budgetBytes: await budget() });
 
   return {
     imageCache,
     keepImage,
-    rememberUpload: createRememberUpload(imageCache, keepImage),
     followSettings,
 
     /** For settings handlers: the previous identity's images are gone before the page hears "saved". */
@@ -49,12 +47,12 @@ export function createCacheServices(whose: () => Promise<JobBinding | null>) {
       return answer;
     },
 
+    rememberUpload: createRememberUpload(imageCache, keepImage),
+
     /** The alarm's work; never throws, since nobody waits on it. */
     async sweep(): Promise<void> {
       try {
-        const partition = await currentPartition();
-        await imageCache.usePartition(partition);
-        await imageCache.sweep(partition);
+        await imageCache.sweep(await currentPartition());
       } catch (error) {
         console.warn('Glean Images: the image cache sweep failed', error instanceof Error ? error.name : typeof error);
       }
@@ -70,18 +68,19 @@ export function createCacheServices(whose: () => Promise<JobBinding | null>) {
       await browser.alarms.create(CACHE_SWEEP_ALARM, { delayInMinutes: 1, periodInMinutes: SWEEP_EVERY_MINUTES });
     },
 
-    stats: (): Promise<CacheStats> => imageCache.stats(),
+    stats,
 
     async clear(): Promise<CacheStats> {
       await imageCache.clear();
-      return imageCache.stats();
+      return stats();
     },
 
     async setBudget(megabytes: number): Promise<CacheStats> {
       const bytes = budgetBytes(megabytes);
       if (bytes === null) throw new InvalidInput(t('settingsCacheSizeOutOfRange', MIN_BUDGET_MB, MAX_BUDGET_MB));
-      await imageCache.setBudget(bytes, await currentPartition());
-      return imageCache.stats();
+      await browser.storage.local.set({ [BUDGET_KEY]: bytes });
+      await imageCache.sweep(await currentPartition());
+      return stats();
     },
   };
 }

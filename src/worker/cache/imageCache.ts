@@ -1,35 +1,44 @@
 /**
- * The image cache in IndexedDB: entry records in one store, their Blobs in another, the policy of
- * cachePolicy.ts applied after every write. Only the worker writes it; pages read it (cacheReader.ts).
- * Operations run one at a time, so that two lookups finishing together never plan evictions over
- * each other's half-written entries.
+ * The image cache: one IndexedDB database whose records and Blobs are written together, in one
+ * transaction, with the eviction that follows (cachePolicy.ts). Raw IndexedDB, not idb-keyval: its
+ * `createStore` opens one store per database, and a record written apart from its Blob (or evicted
+ * apart from it) is how the cache this replaces needed a write queue, an in-memory index and an orphan
+ * sweep. IndexedDB runs overlapping read-write transactions one after another, so nothing else is
+ * needed for two lookups finishing together (https://www.w3.org/TR/IndexedDB/#transaction-scheduling).
  */
-import { clear, delMany, keys, set, setMany, values, type UseStore } from 'idb-keyval';
-import {
-  blobId,
-  BYTES_PER_MB,
-  CACHE_VERSION,
-  DEFAULT_BUDGET_MB,
-  entryBytes,
-  entryId,
-  isExpired,
-  PARTITION_KEY,
-  type CacheEntry,
-  type CopyKind,
-} from '../../shared/cacheEntry.ts';
-import type { CacheStats } from '../../shared/messages.ts';
-import type { KeyValueArea } from '../settings.ts';
-import { budgetAfterQuotaError, planEviction } from './cachePolicy.ts';
+import { CACHE_MAX_AGE_MS } from '../../shared/cacheLimits.ts';
+import { planEviction } from './cachePolicy.ts';
 import { StorageFull } from './storageFull.ts';
 
-const BUDGET_KEY = 'cacheBudgetBytes';
+/** Entry records; their Blobs, under `<entry id>#original` and `#thumbnail`; the current partition under "partition". */
+export const CACHE_DATABASE = { name: 'glean-images-image-cache', entries: 'entries', blobs: 'blobs', meta: 'meta' } as const;
+const { name: DATABASE, entries: ENTRIES, blobs: BLOBS, meta: META } = CACHE_DATABASE;
+/** The two databases earlier versions kept the cache in (idb-keyval, one store each); a cache may be dropped, so they are deleted. */
+export const OLD_DATABASES = ['glean-images-cache-entries', 'glean-images-cache-blobs'];
 
-export interface ImageCacheDeps {
-  entries: UseStore;
-  blobs: UseStore;
-  /** `storage.local`: where the partition is published and the budget kept. */
-  local: KeyValueArea;
-  now: () => number;
+export interface CacheEntry {
+  /** `<partition> <query key>` */
+  id: string;
+  /** The non-secret server-and-identity id (src/worker/partition.ts). */
+  partition: string;
+  query: string;
+  /** The image as Glean has it. */
+  contentType: string;
+  size: number;
+  /** Bytes of the stored copies; 0 when absent. The thumbnail is at most 256 px on its longest side. */
+  thumbnail: number;
+  original: number;
+  /** When Glean (or an upload) gave us these bytes: expiry counts from here. */
+  storedAt: number;
+  /** When a lookup last used it: least recently used goes first. */
+  usedAt: number;
+}
+
+export interface CachedImage {
+  entry: CacheEntry;
+  /** The original when it is kept, else the thumbnail. */
+  blob: Blob;
+  isThumbnail: boolean;
 }
 
 /** An image to file under one or more lookups (an upload is found by its metadata and by its key). */
@@ -38,254 +47,203 @@ export interface ImageToKeep {
   queries: readonly string[];
   contentType: string;
   size: number;
-  /** The SHA-256 of the image; may still be being computed, as only the record, written after the Blobs, needs it. */
-  digest: string | Promise<string>;
   thumbnail: Blob | null;
   original: Blob | null;
 }
 
-const KINDS: readonly CopyKind[] = ['thumbnail', 'original'];
-
-function isQuotaError(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'QuotaExceededError';
+export interface ImageCacheDeps {
+  indexedDB: IDBFactory;
+  /** The byte budget now (Options' "Cache size", or the policy's). */
+  budget: () => Promise<number>;
+  now: () => number;
 }
 
-export function createImageCache({ entries, blobs, local, now }: ImageCacheDeps) {
-  /**
-   * Every entry record as stored, loaded by one scan when the worker first needs it and kept in step
-   * by each write below (only this module writes, one write at a time): planning an eviction then
-   * reads nothing from IndexedDB. A restarted worker rebuilds it, and so does any failed write.
-   */
-  let index: Promise<Map<string, CacheEntry>> | undefined;
-  function records(): Promise<Map<string, CacheEntry>> {
-    index ??= values<CacheEntry>(entries).then((all) => new Map(all.map((entry) => [entry.id, entry])));
-    return index;
-  }
+interface Stores {
+  entries: IDBObjectStore;
+  blobs: IDBObjectStore;
+  meta: IDBObjectStore;
+}
 
-  let tail: Promise<unknown> = Promise.resolve();
-  function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const run = tail.then(work, work).catch((error: unknown) => {
-      index = undefined;
-      known = undefined;
-      throw error;
+export const entryId = (partition: string, query: string): string => `${partition} ${query}`;
+export const entryBytes = (entry: CacheEntry): number => entry.thumbnail + entry.original;
+export const isExpired = (entry: CacheEntry, now: number): boolean => now - entry.storedAt > CACHE_MAX_AGE_MS;
+
+const done = <T>(request: IDBRequest<T>): Promise<T> =>
+  new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+
+const isQuotaError = (error: unknown): boolean => error instanceof DOMException && error.name === 'QuotaExceededError';
+
+export function createImageCache({ indexedDB, budget, now }: ImageCacheDeps) {
+  let database: Promise<IDBDatabase> | undefined;
+  function open(): Promise<IDBDatabase> {
+    if (database) return database;
+    const request = indexedDB.open(DATABASE, 1);
+    request.onupgradeneeded = () => {
+      for (const store of [ENTRIES, BLOBS, META]) request.result.createObjectStore(store);
+      for (const old of OLD_DATABASES) indexedDB.deleteDatabase(old);
+    };
+    database = done(request).then((db) => {
+      // Another version of the extension upgrading, or the browser clearing site data: open anew next time.
+      db.onversionchange = db.onclose = () => {
+        db.close();
+        database = undefined;
+      };
+      return db;
     });
-    tail = run.catch(() => undefined);
-    return run;
+    return database;
   }
 
-  async function publishedPartition(): Promise<string | null> {
-    const { [PARTITION_KEY]: partition } = await local.get(PARTITION_KEY);
-    return typeof partition === 'string' ? partition : null;
-  }
-
-  /**
-   * The published partition as this worker last read or wrote it (only this module writes it), for
-   * `put`'s check: a lookup's `usePartition`, queued just before its put, read it a moment ago, and
-   * reading it again cost every cache miss about 3 ms (measured on the bench's cache-miss lookup).
-   * `usePartition` itself always reads storage, so should `storage.local` be cleared behind the
-   * worker's back, the next lookup or settings change publishes the partition again.
-   */
-  let known: Promise<string | null> | undefined;
-
-  async function budget(): Promise<number> {
-    const { [BUDGET_KEY]: bytes } = await local.get(BUDGET_KEY);
-    return typeof bytes === 'number' && bytes > 0 ? bytes : DEFAULT_BUDGET_MB * BYTES_PER_MB;
-  }
-
-  const copiesOf = (entry: CacheEntry): string[] => KINDS.filter((kind) => entry[kind]).map((kind) => blobId(entry.id, kind));
-
-  async function deleteEntries(ids: readonly string[]): Promise<void> {
-    const map = await records();
-    const gone = ids.flatMap((id) => map.get(id) ?? []);
-    if (gone.length === 0) return;
-    // Both stores at once (each delete costs a round trip, so this halves the time): a page that
-    // reads a record whose Blob is already gone takes it for a miss (see cacheReader.ts).
-    await Promise.all([
-      delMany(
-        gone.map((entry) => entry.id),
-        entries,
-      ),
-      delMany(gone.flatMap(copiesOf), blobs),
-    ]);
-    for (const entry of gone) map.delete(entry.id);
-  }
-
-  /** Applies the policy; `budgetBytes` overrides the saved budget (after a quota error). */
-  async function evict(partition: string | null, keep: readonly string[] = [], budgetBytes?: number): Promise<void> {
-    const map = await records();
-    const plan = planEviction([...map.values()], { budgetBytes: budgetBytes ?? (await budget()), now: now(), partition, keep });
-    await deleteEntries(plan.entries);
-    if (plan.originals.length === 0) return;
-    const updated = plan.originals.flatMap((id) => {
-      const entry = map.get(id);
-      return entry ? [{ ...entry, original: null }] : [];
+  /** Runs `work` in one transaction over all three stores; resolves once it has committed. */
+  async function transaction<T>(mode: IDBTransactionMode, work: (stores: Stores) => Promise<T> | T): Promise<T> {
+    const tx = (await open()).transaction([ENTRIES, BLOBS, META], mode);
+    const committed = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = tx.onerror = () => reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
     });
-    await setMany(
-      updated.map((entry): [string, CacheEntry] => [entry.id, entry]),
-      entries,
-    );
-    for (const entry of updated) map.set(entry.id, entry);
-    await delMany(
-      updated.map((entry) => blobId(entry.id, 'original')),
-      blobs,
-    );
+    committed.catch(() => undefined);
+    const stores = { entries: tx.objectStore(ENTRIES), blobs: tx.objectStore(BLOBS), meta: tx.objectStore(META) };
+    try {
+      const result = await work(stores);
+      await committed;
+      return result;
+    } catch (error) {
+      if (!tx.error) tx.abort();
+      await committed.catch(() => undefined);
+      throw tx.error ?? error;
+    }
   }
 
-  async function write(image: ImageToKeep): Promise<CacheEntry[]> {
-    const map = await records();
-    const at = now();
-    const filed = image.queries.map((query) => ({ query, id: entryId(image.partition, query) }));
-    const copies = { thumbnail: image.thumbnail, original: image.original };
-    // Blobs before records, so that a record never points at a Blob not yet written.
-    await setMany(
-      filed.flatMap(({ id }) =>
-        KINDS.flatMap((kind): Array<[string, Blob]> => {
-          const blob = copies[kind];
-          return blob ? [[blobId(id, kind), blob]] : [];
-        }),
-      ),
-      blobs,
-    );
-    const digest = await image.digest;
-    const written = filed.map(
-      ({ query, id }): CacheEntry => ({
-        version: CACHE_VERSION,
-        id,
-        partition: image.partition,
-        query,
-        contentType: image.contentType,
-        size: image.size,
-        digest,
-        thumbnail: image.thumbnail && { contentType: image.thumbnail.type, bytes: image.thumbnail.size },
-        original: image.original && { contentType: image.contentType, bytes: image.original.size },
-        storedAt: at,
-        usedAt: at,
-      }),
-    );
-    // A copy the previous entry had and this one lacks would otherwise linger unaccounted for.
-    const dropped = written.flatMap((entry) => {
-      const previous = map.get(entry.id);
-      return previous ? KINDS.filter((kind) => previous[kind] && !copies[kind]).map((kind) => blobId(entry.id, kind)) : [];
+  function remove(stores: Stores, ids: readonly string[]): void {
+    for (const id of ids) {
+      stores.entries.delete(id);
+      stores.blobs.delete(`${id}#original`);
+      stores.blobs.delete(`${id}#thumbnail`);
+    }
+  }
+
+  /** The policy over every entry, in the transaction that wrote (or is about to write) them. */
+  async function evict(stores: Stores, partition: string | null, budgetBytes: number, keep: readonly string[] = []) {
+    const all = await done(stores.entries.getAll() as IDBRequest<CacheEntry[]>);
+    const plan = planEviction(all, { budgetBytes, now: now(), partition, keep });
+    remove(stores, plan.entries);
+    const byId = new Map(all.map((entry) => [entry.id, entry]));
+    for (const id of plan.originals) {
+      const entry = byId.get(id);
+      if (entry) stores.entries.put({ ...entry, original: 0 }, id);
+      stores.blobs.delete(`${id}#original`);
+    }
+    return plan;
+  }
+
+  function write(image: ImageToKeep, budgetBytes: number): Promise<boolean> {
+    return transaction('readwrite', async (stores) => {
+      // A write that started under another identity (a lookup's late thumbnail, an upload that ended
+      // after the token changed) must not file that identity's image under this one's cache.
+      if ((await done(stores.meta.get('partition'))) !== image.partition) return false;
+      const at = now();
+      const ids = image.queries.map((query) => entryId(image.partition, query));
+      image.queries.forEach((query, i) => {
+        const id = ids[i] as string;
+        const entry: CacheEntry = {
+          id,
+          partition: image.partition,
+          query,
+          contentType: image.contentType,
+          size: image.size,
+          thumbnail: image.thumbnail?.size ?? 0,
+          original: image.original?.size ?? 0,
+          storedAt: at,
+          usedAt: at,
+        };
+        stores.entries.put(entry, id);
+        for (const [kind, blob] of [['original', image.original], ['thumbnail', image.thumbnail]] as const) {
+          if (blob) stores.blobs.put(blob, `${id}#${kind}`);
+          else stores.blobs.delete(`${id}#${kind}`);
+        }
+      });
+      await evict(stores, image.partition, budgetBytes, ids);
+      return true;
     });
-    await setMany(
-      written.map((entry): [string, CacheEntry] => [entry.id, entry]),
-      entries,
-    );
-    for (const entry of written) map.set(entry.id, entry);
-    // Only when there is something to drop: even an empty delete costs a transaction (about 1 ms).
-    if (dropped.length > 0) await delMany(dropped, blobs);
-    return written;
   }
 
   return {
-    /**
-     * Files the cache under this partition; when it changed (another token, server or act-as user),
-     * the previous identity's entries are deleted before the new id is published to the pages.
-     */
+    /** Files the cache under this partition; the previous identity's entries go in the same transaction. */
     usePartition(partition: string | null): Promise<void> {
-      return oneAtATime(async () => {
-        const published = await publishedPartition();
-        known = Promise.resolve(published);
-        if (published === partition) return;
-        const map = await records();
-        await deleteEntries([...map.values()].filter((entry) => entry.partition !== partition).map((entry) => entry.id));
-        await local.set({ [PARTITION_KEY]: partition });
-        known = Promise.resolve(partition);
+      return transaction('readwrite', async (stores) => {
+        if ((await done(stores.meta.get('partition'))) === partition) return;
+        stores.meta.put(partition, 'partition');
+        const all = await done(stores.entries.getAll() as IDBRequest<CacheEntry[]>);
+        remove(stores, all.filter((entry) => entry.partition !== partition).map((entry) => entry.id));
       });
     },
 
-    /** The live entry for a lookup, marked as just used; undefined when absent or expired. */
-    use(partition: string, query: string): Promise<CacheEntry | undefined> {
-      return oneAtATime(async () => {
-        const map = await records();
-        const entry = map.get(entryId(partition, query));
-        if (!entry || isExpired(entry, now())) return undefined;
-        const used = { ...entry, usedAt: now() };
-        await set(used.id, used, entries);
-        map.set(used.id, used);
-        return used;
-      });
+    /** The live image for a lookup; marked as just used after it is answered. */
+    async read(partition: string, query: string): Promise<CachedImage | undefined> {
+      const id = entryId(partition, query);
+      const [entry, original, thumbnail] = await transaction('readonly', (stores) =>
+        Promise.all([
+          done(stores.entries.get(id) as IDBRequest<CacheEntry | undefined>),
+          done(stores.blobs.get(`${id}#original`) as IDBRequest<Blob | undefined>),
+          done(stores.blobs.get(`${id}#thumbnail`) as IDBRequest<Blob | undefined>),
+        ]),
+      );
+      const blob = original ?? thumbnail;
+      if (!entry || !blob || isExpired(entry, now())) return undefined;
+      void transaction('readwrite', async (stores) => {
+        const current = await done(stores.entries.get(id) as IDBRequest<CacheEntry | undefined>);
+        if (current) stores.entries.put({ ...current, usedAt: now() }, id);
+      }).catch(() => undefined);
+      return { entry, blob, isThumbnail: !original };
     },
 
     /**
-     * Stores an image (only under the published partition) and then evicts what the policy says. On a QuotaExceededError it evicts to
-     * make room and tries once more; a second failure is a `StorageFull`, never a crash.
+     * Stores an image (only under the current partition) and evicts what the policy says, in one
+     * transaction. On a QuotaExceededError it makes room (half of what it holds) and tries once more;
+     * a second failure is a `StorageFull`, never a crash. Answers whether the image was filed.
      */
-    put(image: ImageToKeep): Promise<CacheEntry[]> {
-      return oneAtATime(async () => {
-        // Read alongside the partition check and the write, not after them: only the eviction that
-        // ends this put needs it, and only setBudget changes it (queued like this put).
-        const budgetBytes = budget();
-        budgetBytes.catch(() => undefined); // Awaited below; this only covers a put that ends before.
-        // A write that started under another identity (a lookup's late thumbnail, an upload that
-        // ended after the token changed) must not file that identity's image under this one's cache.
-        if ((await (known ??= publishedPartition())) !== image.partition) return [];
-        let written: CacheEntry[];
-        try {
-          written = await write(image);
-        } catch (error) {
-          if (!isQuotaError(error)) throw error;
-          const held = [...(await records()).values()].reduce((sum, entry) => sum + entryBytes(entry), 0);
-          await evict(image.partition, [], budgetAfterQuotaError(held, await budget()));
-          try {
-            written = await write(image);
-          } catch (again) {
-            if (!isQuotaError(again)) throw again;
-            throw new StorageFull({ cause: again });
-          }
-        }
-        await evict(
-          image.partition,
-          written.map((entry) => entry.id),
-          await budgetBytes,
-        );
-        return written;
+    async put(image: ImageToKeep): Promise<boolean> {
+      const budgetBytes = await budget();
+      try {
+        return await write(image, budgetBytes);
+      } catch (error) {
+        if (!isQuotaError(error)) throw error;
+      }
+      await transaction('readwrite', async (stores) => {
+        const all = await done(stores.entries.getAll() as IDBRequest<CacheEntry[]>);
+        const held = all.reduce((sum, entry) => sum + entryBytes(entry), 0);
+        await evict(stores, image.partition, Math.min(budgetBytes, Math.floor(held / 2)));
       });
+      try {
+        return await write(image, budgetBytes);
+      } catch (error) {
+        throw isQuotaError(error) ? new StorageFull({ cause: error }) : error;
+      }
     },
 
-    /** Drops what is filed under these lookups (an upload replaced the image with one not kept). */
+    /** Drops what is filed under these lookups (Glean said the image is gone, or an upload replaced it). */
     forget(partition: string, queries: readonly string[]): Promise<void> {
-      return oneAtATime(() => deleteEntries(queries.map((query) => entryId(partition, query))));
+      return transaction('readwrite', (stores) => remove(stores, queries.map((query) => entryId(partition, query))));
     },
 
-    /** The alarm's sweep: the policy over every entry, then any Blob whose record is gone. */
-    sweep(partition: string | null): Promise<void> {
-      return oneAtATime(async () => {
-        // Rebuilt from IndexedDB, not trusted from memory: the sweep is the check on everything else.
-        index = undefined;
-        await evict(partition);
-        const kept = new Set([...(await records()).values()].flatMap(copiesOf));
-        await delMany(
-          (await keys<string>(blobs)).filter((id) => !kept.has(id)),
-          blobs,
-        );
-      });
+    /** The policy over everything: the hourly sweep (expiry), and a new budget. */
+    async sweep(partition: string | null): Promise<void> {
+      const budgetBytes = await budget();
+      await transaction('readwrite', (stores) => evict(stores, partition, budgetBytes));
     },
 
     clear(): Promise<void> {
-      return oneAtATime(async () => {
-        await clear(entries);
-        await clear(blobs);
-        index = Promise.resolve(new Map());
+      return transaction('readwrite', (stores) => {
+        stores.entries.clear();
+        stores.blobs.clear();
       });
     },
 
-    setBudget(bytes: number, partition: string | null): Promise<void> {
-      return oneAtATime(async () => {
-        await local.set({ [BUDGET_KEY]: bytes });
-        await evict(partition);
-      });
-    },
-
-    stats(): Promise<CacheStats> {
-      return oneAtATime(async () => {
-        const all = [...(await records()).values()];
-        return {
-          entries: all.length,
-          bytes: all.reduce((sum, entry) => sum + entryBytes(entry), 0),
-          budgetBytes: await budget(),
-        };
-      });
+    async stats(): Promise<{ entries: number; bytes: number }> {
+      const all = await transaction('readonly', (stores) => done(stores.entries.getAll() as IDBRequest<CacheEntry[]>));
+      return { entries: all.length, bytes: all.reduce((sum, entry) => sum + entryBytes(entry), 0) };
     },
   };
 }

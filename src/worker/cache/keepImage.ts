@@ -1,11 +1,13 @@
 /**
- * Files an image in the cache: its thumbnail, its digest, and the original when it is worth keeping.
- * The one way images get into the cache, for lookups and uploads alike.
+ * Files an image in the cache: its thumbnail, and the original when it is worth keeping. The one way
+ * images get into the cache, for lookups and uploads alike.
  */
-import type { CacheEntry } from '../../shared/cacheEntry.ts';
+import { queryKey } from '../../shared/imageAddress.ts';
+import type { ImageMetadata } from '../../shared/imageMetadata.ts';
+import type { JobBinding } from '../../shared/uploadJob.ts';
+import { partitionOf } from '../partition.ts';
 import type { ImageCache } from './imageCache.ts';
 import type { Thumbnail } from './thumbnail.ts';
-import { withBytes } from './withBytes.ts';
 
 export interface KeepImageDeps {
   cache: ImageCache;
@@ -18,49 +20,58 @@ export interface ImageToFile {
   /** A lookup keeps the original (the page shows it); an upload keeps only the thumbnail, since the
    * person has the original and Glean serves it on demand. */
   keepOriginal: boolean;
-  /**
-   * File the original at once and the thumbnail afterwards, for a page waiting to show the image:
-   * a WebP encode of a 256 px thumbnail takes 10-130 ms on a busy machine (measured by the bench).
-   */
-  thumbnailLater?: boolean;
-}
-
-async function sha256(blob: Blob): Promise<string> {
-  // digest() copies its input before it returns (https://w3c.github.io/webcrypto/#SubtleCrypto-method-digest),
-  // so the file's bytes can go while it hashes.
-  const digest = await withBytes(blob, (bytes) => crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 export function createKeepImage({ cache, makeThumbnail }: KeepImageDeps) {
-  /** Returns the entries written, one per query; none when there was nothing to keep. */
-  return async function keepImage(partition: string, queries: readonly string[], image: ImageToFile): Promise<CacheEntry[]> {
-    // Hashed once, while the cache writes the Blob: only the record, written after it, needs the
-    // digest (about 3 ms off the page's wait, measured on the bench's cache-miss lookup).
-    const digest = sha256(image.blob);
-    digest.catch(() => undefined); // Each put awaits it; this only covers a put that ends before it does.
-    const entry = { partition, queries, contentType: image.contentType, size: image.blob.size, digest };
-
-    if (image.thumbnailLater && image.keepOriginal) {
+  /** Answers whether anything was filed. */
+  return async function keepImage(partition: string, queries: readonly string[], image: ImageToFile): Promise<boolean> {
+    const entry = { partition, queries, contentType: image.contentType, size: image.blob.size };
+    // A lookup's original is filed at once (a WebP encode of a thumbnail takes 10-130 ms on a busy
+    // machine), its thumbnail afterwards: only a real one adds anything.
+    if (image.keepOriginal) {
       const filed = await cache.put({ ...entry, thumbnail: null, original: image.blob });
-      // Only a real thumbnail adds anything: a small image's original, filed already, serves as its
-      // own, and an image with none keeps just the original.
-      void makeThumbnail(image.blob)
-        .then((thumbnail) => (thumbnail.kind === 'thumbnail' ? cache.put({ ...entry, thumbnail: thumbnail.blob, original: image.blob }) : undefined))
-        .catch((error: unknown) => console.warn('Glean Images: no thumbnail for a looked-up image', error instanceof Error ? error.name : typeof error));
-      return filed;
+      const thumbnail = await makeThumbnail(image.blob);
+      return thumbnail.kind === 'thumbnail' ? cache.put({ ...entry, thumbnail: thumbnail.blob, original: image.blob }) : filed;
     }
-
     const thumbnail = await makeThumbnail(image.blob);
-    const original = image.keepOriginal || thumbnail.kind === 'small' ? image.blob : null;
+    const original = thumbnail.kind === 'small' ? image.blob : null;
     const thumbnailBlob = thumbnail.kind === 'thumbnail' ? thumbnail.blob : null;
     if (!original && !thumbnailBlob) {
       // Whatever was filed under these lookups showed an image this one replaced.
       await cache.forget(partition, queries);
-      return [];
+      return false;
     }
     return cache.put({ ...entry, thumbnail: thumbnailBlob, original });
   };
 }
 
 export type KeepImage = ReturnType<typeof createKeepImage>;
+
+/**
+ * After a successful upload, its thumbnail is filed under the lookups that will find it (its metadata
+ * and its key), replacing whatever an earlier image with the same metadata left.
+ */
+export function createRememberUpload(cache: ImageCache, keepImage: KeepImage) {
+  /**
+   * One upload filed at a time: filing decodes the whole file (for the thumbnail), and the uploads
+   * running side by side (src/worker/uploads/uploadQueue.ts) often end together; a batch must cost the
+   * worker about one file's memory, not two or more.
+   */
+  let filing: Promise<void> = Promise.resolve();
+
+  /** Never throws: the upload succeeded whether or not its thumbnail could be kept. */
+  return function rememberUpload(uploadedAs: JobBinding, metadata: ImageMetadata, key: string | undefined, blob: Blob): Promise<void> {
+    filing = filing.then(() => file(uploadedAs, metadata, key, blob));
+    return filing;
+  };
+
+  async function file(uploadedAs: JobBinding, metadata: ImageMetadata, key: string | undefined, blob: Blob): Promise<void> {
+    try {
+      const partition = await partitionOf(uploadedAs);
+      await cache.usePartition(partition);
+      await keepImage(partition, [queryKey({ metadata }), ...(key ? [queryKey({ key })] : [])], { blob, contentType: blob.type, keepOriginal: false });
+    } catch (error) {
+      console.warn('Glean Images: the uploaded image was not cached', error instanceof Error ? error.name : typeof error);
+    }
+  }
+}

@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CACHE_MAX_AGE_MS, CACHE_VERSION, entryId, type CacheEntry } from '../../../src/shared/cacheEntry.ts';
-import { budgetAfterQuotaError, budgetBytes, planEviction } from '../../../src/worker/cache/cachePolicy.ts';
+import { budgetBytes, CACHE_MAX_AGE_MS } from '../../../src/shared/cacheLimits.ts';
+import { planEviction } from '../../../src/worker/cache/cachePolicy.ts';
+import { entryId, type CacheEntry } from '../../../src/worker/cache/imageCache.ts';
 
 const NOW = Date.UTC(2026, 5, 1);
 
 function entry(query: string, usedAt: number, sizes: { original?: number; thumbnail?: number }, partition = 'p'): CacheEntry {
   return {
-    version: CACHE_VERSION,
     id: entryId(partition, query),
     partition,
     query,
     contentType: 'image/png',
     size: sizes.original ?? 0,
-    digest: query,
-    thumbnail: sizes.thumbnail ? { contentType: 'image/webp', bytes: sizes.thumbnail } : null,
-    original: sizes.original ? { contentType: 'image/png', bytes: sizes.original } : null,
+    thumbnail: sizes.thumbnail ?? 0,
+    original: sizes.original ?? 0,
     storedAt: usedAt,
     usedAt,
   };
@@ -78,10 +77,4 @@ test('budget in MB: whole and fractional MB within 1-2048, nothing else', () => 
   assert.equal(budgetBytes(50), 50 * 1024 * 1024);
   assert.equal(budgetBytes(1.5), 1.5 * 1024 * 1024);
   for (const wrong of [0, 0.5, 2049, Number.NaN, Number.POSITIVE_INFINITY, -1]) assert.equal(budgetBytes(wrong), null, String(wrong));
-});
-
-test('after a quota error the cache shrinks to half of what it holds, or to the budget if lower', () => {
-  assert.equal(budgetAfterQuotaError(10_000, 50_000), 5_000);
-  assert.equal(budgetAfterQuotaError(10_000, 3_000), 3_000);
-  assert.equal(budgetAfterQuotaError(0, 3_000), 0);
 });

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import type { FetchedImage, GleanClient } from '../../../src/glean/client.ts';
 import { GleanError } from '../../../src/glean/gleanError.ts';
 import { RequestPool } from '../../../src/glean/sharedRequests.ts';
-import { entryId, PARTITION_KEY } from '../../../src/shared/cacheEntry.ts';
 import type { ImageQuery } from '../../../src/shared/imageMetadata.ts';
 import { createKeepImage } from '../../../src/worker/cache/keepImage.ts';
 import { createLookUp } from '../../../src/worker/lookUp.ts';
@@ -20,7 +19,7 @@ const whose = (conn: Connection) => partitionOf({ server: conn.baseUrl, identity
 const QUERY: ImageQuery = { key: 'k1' };
 
 function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
-  const { cache, clock, local } = setup();
+  const { cache, clock } = setup();
   let answer: FetchedImage | GleanError | ((conn: Connection) => FetchedImage | GleanError) = new GleanError('unreachable', 'offline');
   /** The token each GET was sent with. */
   const sentWith: string[] = [];
@@ -36,8 +35,9 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
     },
   };
   let conn = CONN;
-  const lookUp = createLookUp({
+  const { lookUp, fromCacheOnly } = createLookUp({
     connection: async () => conn,
+    whose: async () => ({ server: conn.baseUrl, identity: conn.identity }),
     renew,
     client,
     pool: new RequestPool(),
@@ -52,9 +52,16 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
   return {
     cache,
     clock,
-    local,
     sentWith,
+    fromCacheOnly,
     lookUp: (query: ImageQuery = QUERY) => lookUp(query, new AbortController().signal),
+    /** The copy a lookup files goes on while the page shows the image: done once the cache has it. */
+    filed: async (partition: string, query = 'key=k1') => {
+      for (let turn = 0; !(await cache.read(partition, query)); turn++) {
+        if (turn > 100) throw new Error('never filed');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
     glean: (next: FetchedImage | GleanError | ((conn: Connection) => FetchedImage | GleanError)) => {
       answer = next;
     },
@@ -66,25 +73,27 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
 
 const png = (text: string): FetchedImage => ({ blob: new Blob([text], { type: 'image/png' }), contentType: 'image/png', size: text.length });
 
-test('an image from Glean is cached and named by its entry id', async () => {
-  const { cache, local, lookUp, glean } = harness();
+test('an image from Glean is answered at once and filed in the cache meanwhile', async () => {
+  const { lookUp, glean, filed, fromCacheOnly } = harness();
+  assert.equal(await fromCacheOnly({ key: 'k1' }), undefined);
   glean(png('first'));
-  const partition = await whose(CONN);
-  assert.deepEqual(await lookUp(), { imageId: entryId(partition, 'key=k1'), contentType: 'image/png', size: 5, source: 'glean' });
-  assert.equal(local.data.get(PARTITION_KEY), partition, 'pages learn the partition');
-  assert.equal((await cache.use(partition, 'key=k1'))?.size, 5);
+  const found = await lookUp();
+  assert.deepEqual({ ...found, blob: await found.blob.text() }, { blob: 'first', contentType: 'image/png', size: 5, isThumbnail: false, source: 'glean' });
+  await filed(await whose(CONN));
+  assert.equal((await fromCacheOnly({ key: ' k1 ' }))?.source, 'cache', 'the same key, typed with spaces');
 });
 
 test('when Glean cannot be reached, the cached image answers, marked as just used', async () => {
-  const { cache, clock, lookUp, glean } = harness();
+  const { cache, clock, lookUp, glean, filed } = harness();
   glean(png('first'));
   await lookUp();
+  await filed(await whose(CONN));
   clock.advance(60_000);
   glean(new GleanError('unreachable', 'offline'));
   const result = await lookUp();
   assert.equal(result.source, 'cache');
-  const entry = await cache.use(await whose(CONN), 'key=k1');
-  assert.ok(entry && entry.usedAt > entry.storedAt);
+  const found = await cache.read(await whose(CONN), 'key=k1');
+  assert.ok(found && found.entry.usedAt > found.entry.storedAt);
 });
 
 test('when Glean cannot be reached and nothing is cached, the error stands', async () => {
@@ -93,21 +102,23 @@ test('when Glean cannot be reached and nothing is cached, the error stands', asy
 });
 
 test('errors that are answers (401, 404) are not hidden by the cache; a 404 also empties the entry', async () => {
-  const { cache, lookUp, glean } = harness();
+  const { cache, lookUp, glean, filed } = harness();
   glean(png('first'));
   await lookUp();
+  await filed(await whose(CONN));
   glean(new GleanError('unauthorized', 'no', { status: 401 }));
   await assert.rejects(lookUp(), (error) => error instanceof GleanError && error.code === 'unauthorized');
-  assert.ok(await cache.use(await whose(CONN), 'key=k1'), 'a 401 says nothing about the image');
+  assert.ok(await cache.read(await whose(CONN), 'key=k1'), 'a 401 says nothing about the image');
   glean(new GleanError('not-found', 'gone', { status: 404 }));
   await assert.rejects(lookUp(), (error) => error instanceof GleanError && error.code === 'not-found');
-  assert.equal(await cache.use(await whose(CONN), 'key=k1'), undefined);
+  assert.equal(await cache.read(await whose(CONN), 'key=k1'), undefined);
 });
 
 test('another identity (token, sign-in or act-as user) never sees the previous identity’s images', async () => {
-  const { cache, local, lookUp, glean, connectAs } = harness();
+  const { lookUp, glean, connectAs, filed, fromCacheOnly } = harness();
   glean(png('first'));
   await lookUp();
+  await filed(await whose(CONN));
   for (const next of [
     { ...CONN, token: 'token-two', identity: 'identity-two' },
     { ...CONN, token: 'token-two', identity: 'identity-three', actAs: 'alex@example.com' },
@@ -115,19 +126,19 @@ test('another identity (token, sign-in or act-as user) never sees the previous i
     connectAs(next);
     glean(new GleanError('unreachable', 'offline'));
     await assert.rejects(lookUp(), (error) => error instanceof GleanError && error.code === 'unreachable');
-    assert.equal(local.data.get(PARTITION_KEY), await whose(next));
-    assert.equal((await cache.stats()).entries, 0, 'the previous partition is not kept');
+    assert.equal(await fromCacheOnly(QUERY), undefined, 'the previous identity’s image is not shown');
   }
 });
 
 test('a refreshed access token of the same sign-in (same identity) keeps its cached images', async () => {
-  const { cache, lookUp, glean, connectAs } = harness();
+  const { cache, lookUp, glean, connectAs, filed } = harness();
   glean(png('first'));
   await lookUp();
+  await filed(await whose(CONN));
   connectAs({ ...CONN, token: 'token-refreshed' });
   glean(new GleanError('unreachable', 'offline'));
   assert.equal((await lookUp()).source, 'cache');
-  assert.ok(await cache.use(await whose(CONN), 'key=k1'));
+  assert.ok(await cache.read(await whose(CONN), 'key=k1'));
 });
 
 test('a sign-in’s access token Glean refuses (401) is renewed once and the lookup tried once more', async () => {

@@ -18,7 +18,7 @@ function setup() {
     'connection/test': answer('connection/test'),
     'signIn/start': answer('signIn/start'),
     'signIn/signOut': answer('signIn/signOut'),
-    'image/lookUp': async () => {
+    'image/serve': async () => {
       throw new Error('boom with secret');
     },
     'cache/stats': answer('cache/stats'),
@@ -73,8 +73,7 @@ describe('message router', () => {
     const own = { id: ID, url: `${ORIGIN}popup.html` };
     assert.deepEqual(await route({ type: 'toString', payload: null }, own), { ok: false, error: { code: 'invalid-input', message: 'Unknown request.' } });
     assert.deepEqual(await route('settings/get', own), { ok: false, error: { code: 'invalid-input', message: 'Unknown request.' } });
-    const lookUp = { query: { key: 'k1' }, session: 'popup-1' };
-    assert.deepEqual(await route({ type: 'image/lookUp', payload: lookUp }, own), { ok: false, error: { code: 'unexpected', message: 'described' } });
+    assert.deepEqual(await route({ type: 'image/serve', payload: { address: '/glean/image?key=k1' } }, own), { ok: false, error: { code: 'unexpected', message: 'described' } });
   });
 
   test('a payload without the shape its type needs is refused before any handler runs', async () => {
@@ -85,7 +84,8 @@ describe('message router', () => {
       ['signIn/start', { instance: 42 }],
       ['signIn/signOut', { instance: 'acme' }],
       ['settings/save', { instance: 'acme', actAs: '', authType: '', token: 7, defaults: {} }],
-      ['image/lookUp', { query: { key: 'k1' } }],
+      ['image/serve', null],
+      ['image/serve', { address: 7 }],
       ['cache/setBudget', { megabytes: '5' }],
     ];
     for (const [type, payload] of malformed) {

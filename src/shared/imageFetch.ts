@@ -1,0 +1,47 @@
+/**
+ * How a page gets an image from the worker, the same call in both browsers:
+ * - Chrome: a plain `fetch` of the image's address (src/shared/imageAddress.ts), answered by the
+ *   extension service worker's `fetch` handler, which controls the extension's own pages
+ *   (https://developer.chrome.com/docs/extensions/develop/concepts/service-workers/events).
+ * - Firefox: the background is an event page, not a service worker, so nothing answers such a fetch
+ *   (https://bugzilla.mozilla.org/show_bug.cgi?id=1573659). The page sends the address in a message
+ *   instead and the event page answers with the same response; Firefox clones messages with the
+ *   structured clone algorithm, which keeps Blobs intact
+ *   (https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/Chrome_incompatibilities#data_cloning_algorithm).
+ */
+import browser from 'webextension-polyfill';
+import { ask, RequestFailed } from './ask.ts';
+import { t } from './i18n.ts';
+import { IMAGE_FACTS_HEADER } from './imageAddress.ts';
+import type { ReplyError } from './messages.ts';
+
+/** What the worker says about the image it answers with. */
+export interface ImageFacts {
+  source: 'glean' | 'cache';
+  /** The image as Glean has it (the body may be its thumbnail). */
+  contentType: string;
+  size: number;
+  isThumbnail: boolean;
+}
+
+export type FetchedImage = ImageFacts & { blob: Blob };
+
+const isFirefox = 'getBrowserInfo' in browser.runtime;
+
+async function request(address: string): Promise<Response> {
+  if (isFirefox) {
+    const served = await ask('image/serve', { address });
+    return new Response(served.body, { status: served.status, headers: served.headers });
+  }
+  // A page opened while the worker was being installed is controlled once the worker claims it.
+  if (!navigator.serviceWorker.controller) await navigator.serviceWorker.ready;
+  return fetch(address, { credentials: 'omit' });
+}
+
+/** The image at `address`, or a `RequestFailed` saying in words what went wrong. */
+export async function fetchImage(address: string): Promise<FetchedImage> {
+  const response = await request(address);
+  // Both written by the worker (src/worker/serveImage.ts), which only the extension's pages reach.
+  if (!response.ok) throw new RequestFailed(await response.json().catch((): ReplyError => ({ code: 'unexpected', message: t('errorUnexpected') })));
+  return { ...(JSON.parse(response.headers.get(IMAGE_FACTS_HEADER) ?? '') as ImageFacts), blob: await response.blob() };
+}
