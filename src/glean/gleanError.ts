@@ -21,7 +21,7 @@ export type GleanErrorCode =
   | 'sign-in-needed'
   /** The enterprise policy has a value that does not hold: nothing is sent until it is fixed. */
   | 'policy-invalid'
-  /** The browser has not given the extension access to the Glean server's host (see src/worker/serverAccess.ts). */
+  /** The browser has not given the extension access to the Glean server's host (see src/worker/requireServerAccess.ts). */
   | 'no-access'
   | 'too-large'
   /** Glean answered with a redirect the client does not follow (src/glean/client.ts). */

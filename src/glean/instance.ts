@@ -92,7 +92,7 @@ export function parseActAs(input: string): { ok: true; actAs?: string } | { ok: 
   return { ok: true, actAs: text };
 }
 
-/** The host permission that lets the worker reach the server (src/worker/serverAccess.ts). Match patterns have no port
+/** The host permission that lets the worker reach the server (src/worker/requireServerAccess.ts). Match patterns have no port
  * (Chrome and Firefox match every port), so http://127.0.0.1:8080 needs http://127.0.0.1/*.
  * `baseUrl` is one parseInstance accepted. */
 export function instanceHostPattern(baseUrl: string): string {

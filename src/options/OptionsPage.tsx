@@ -8,7 +8,7 @@ import type { AuthType, SettingsView } from '../shared/messages.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
-import { ServerAccess } from '../ui/ServerAccess.tsx';
+import { GrantAccessBanner } from '../ui/GrantAccessBanner.tsx';
 import { requestServerAccess } from '../ui/requestServerAccess.ts';
 import { CacheSection } from './CacheSection.tsx';
 import { SignInButton, signInStatusText, signInWith } from '../ui/SignIn.tsx';
@@ -176,7 +176,7 @@ export function OptionsPage() {
   return (
     <main class="options">
       <h1>{t('extensionName')}</h1>
-      <ServerAccess baseUrl={saved?.baseUrl || null} />
+      <GrantAccessBanner baseUrl={saved?.baseUrl || null} />
       {saved?.managed.invalid && (
         <p role="alert" class="notice error">
           {t('gleanPolicyInvalid')}

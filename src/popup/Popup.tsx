@@ -3,7 +3,7 @@ import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import type { SettingsView } from '../shared/messages.ts';
 import { errorText } from '../ui/Messages.tsx';
-import { ServerAccess } from '../ui/ServerAccess.tsx';
+import { GrantAccessBanner } from '../ui/GrantAccessBanner.tsx';
 import { SignInButton, signInWith } from '../ui/SignIn.tsx';
 import { LookUpForm } from './LookUpForm.tsx';
 import { RecentUploads } from './RecentUploads.tsx';
@@ -47,7 +47,7 @@ export function Popup() {
           {t('popupOptionsLink')}
         </a>
       </header>
-      <ServerAccess baseUrl={baseUrl} />
+      <GrantAccessBanner baseUrl={baseUrl} />
       {view && !view.ready && <SignInOffer view={view} signedIn={setView} />}
       <LookUpForm />
       <div class="column">

@@ -2,7 +2,7 @@
  * Host permission for the Glean server, asked for by Save. Even `https://*.glean.com/*`, which the
  * manifest requires, may be missing: Firefox did not grant Manifest V3 host permissions at install
  * before 127 and lets people withdraw them, and Chrome withholds them under "Site access: On click"
- * (see src/worker/serverAccess.ts). Asking costs nothing when access is there: neither browser shows
+ * (see src/worker/requireServerAccess.ts). Asking costs nothing when access is there: neither browser shows
  * a prompt then. Called synchronously from the Save click: `permissions.request` needs the user gesture.
  */
 import browser from 'webextension-polyfill';

@@ -19,7 +19,7 @@ import { createSignInService } from './signIn/signInService.ts';
 import { createSignInSession } from './signIn/session.ts';
 import { createSignInStore } from './signIn/signInStore.ts';
 import { notifySignInEnded } from './contextMenu/notify.ts';
-import { requireServerAccess } from './serverAccess.ts';
+import { requireServerAccess } from './requireServerAccess.ts';
 import { createTokenSeal, keyInIndexedDb } from './tokenSeal.ts';
 import { rememberedArea, rememberedSeal } from './remembered.ts';
 import * as uploadStore from '../shared/uploadStore.ts';

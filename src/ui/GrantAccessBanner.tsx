@@ -1,6 +1,6 @@
 /**
  * "Grant access": shown on the popup and the Options page while the browser withholds access to the
- * Glean server (why that happens, in each browser: src/worker/serverAccess.ts). Lookups and uploads
+ * Glean server (why that happens, in each browser: src/worker/requireServerAccess.ts). Lookups and uploads
  * without it fail with a message that points here, so nothing fails silently.
  */
 import { useEffect, useState } from 'preact/hooks';
@@ -11,7 +11,7 @@ import { errorText } from './Messages.tsx';
 
 type Access = 'unknown' | 'granted' | 'missing';
 
-export function ServerAccess({ baseUrl }: { baseUrl: string | null }) {
+export function GrantAccessBanner({ baseUrl }: { baseUrl: string | null }) {
   const [access, setAccess] = useState<Access>('unknown');
   const [problem, setProblem] = useState<string | null>(null);
 

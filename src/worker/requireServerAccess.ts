@@ -10,7 +10,7 @@
  * - Chrome: "Site access: On click" or "On specific sites" in chrome://extensions withholds even the
  *   manifest's required hosts (https://developer.chrome.com/docs/extensions/develop/concepts/declare-permissions#host-permissions).
  * So each request first asks `permissions.contains`, and a missing access becomes its own error
- * ('no-access') whose message points at the pages' "Grant access" button (src/ui/ServerAccess.tsx).
+ * ('no-access') whose message points at the pages' "Grant access" button (src/ui/GrantAccessBanner.tsx).
  */
 import type { GleanConnection } from '../glean/client.ts';
 import { GleanError } from '../glean/gleanError.ts';

@@ -1,10 +1,10 @@
-/** Requests to Glean first check the browser's host access to the server (src/worker/serverAccess.ts). */
+/** Requests to Glean first check the browser's host access to the server (src/worker/requireServerAccess.ts). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GleanConnection } from '../../../src/glean/client.ts';
 import { GleanError } from '../../../src/glean/gleanError.ts';
 import { describeGleanError } from '../../../src/glean/userMessages.ts';
-import { requireServerAccess } from '../../../src/worker/serverAccess.ts';
+import { requireServerAccess } from '../../../src/worker/requireServerAccess.ts';
 import { retryUploadsWaitingForAccess } from '../../../src/worker/uploads/retryWhenAllowed.ts';
 import type { UploadJob } from '../../../src/shared/uploadJob.ts';
 
