@@ -23,6 +23,7 @@ interface ExtensionApis {
   runtime: { sendMessage(message: unknown): Promise<unknown>; getBrowserInfo?: unknown };
   permissions: { contains(permissions: { origins: string[] }): Promise<boolean> };
   notifications: { getAll(): Promise<Record<string, unknown>> };
+  action: { getBadgeText(details: Record<string, never>): Promise<string> };
   storage: { local: { get(keys: null): Promise<Record<string, unknown>> } };
 }
 interface PageGlobals {
@@ -852,6 +853,83 @@ export const SCENARIOS: readonly Scenario[] = [
           ['authorization_code', 200],
         ],
       );
+    },
+  },
+
+  {
+    // Both failures on one Options page: each ends before the extension holds anything, so one
+    // extension serves both. Registration is refused first: once a registration succeeded, the
+    // extension keeps its client and would not ask again.
+    name: 'Sign in: registration disabled at the server names the Redirect URL shown on Options; closing the sign-in window says so; nothing is stored either way',
+    async run(context) {
+      const { browser, sandbox, glean } = context;
+      sandbox.oauth.endSessions();
+      sandbox.oauth.setRegistration('disabled');
+      try {
+        const everything = everythingFrom(sandbox);
+        const options = await browser.openExtensionPage('options.html');
+        const form = options.within('form', 'Connection');
+        await form.waitForButton('Sign in with Glean');
+        await form.fill('Glean instance', glean.instance);
+        await form.click('Sign in with Glean');
+        await form.waitForText('did not let the extension register', 'alert');
+        const redirectUrl = await options.fieldValue('Redirect URL');
+        assert.match(redirectUrl, /^https:\/\/\S+\/$/);
+        assert.ok((await form.liveText('alert')).includes(`allow the redirect URL ${redirectUrl} `), 'the message names the Redirect URL Options shows');
+        assert.deepEqual(
+          everything().flatMap((r) => (r.oauth?.endpoint === 'register' ? [r.status] : [])),
+          [500],
+          'refused as Glean refuses it',
+        );
+
+        sandbox.oauth.setRegistration('any');
+        const closing = everythingFrom(sandbox);
+        await Promise.all([browser.answerSignInWindow('close'), form.click('Sign in with Glean')]);
+        await form.waitForText('the sign-in window was closed', 'alert');
+        await form.waitForButton('Sign in with Glean');
+        assert.equal(tokenRequests(closing(), 'authorization_code').length, 0, 'no code was exchanged');
+        assert.equal('gleanSignIn' in (await localStorage(options)), false, 'no sign-in stored');
+        const popup = await browser.openExtensionPage('popup.html');
+        await popup.waitForButton('Sign in with Glean');
+      } finally {
+        sandbox.oauth.setRegistration('any');
+      }
+    },
+  },
+
+  {
+    name: 'Sign in: a revoked refresh token with no silent way back shows “Sign in again”; an upload started meanwhile waits, and completes byte for byte after signing in again from the popup',
+    async run(context) {
+      const { browser, sandbox } = context;
+      await signIn(context);
+      sandbox.oauth.revokeRefreshTokens();
+      sandbox.oauth.expireAccessTokens();
+      // The server forgets the person too: the silent sign-in (prompt=none) cannot succeed.
+      sandbox.oauth.endSessions();
+      const requests = requestsFrom(sandbox);
+      const file = await pngFile('scenario-while-signed-out.png');
+      const popup = await browser.openExtensionPage('popup.html');
+      await popup.within('form', 'Upload image').setInputFiles('Image file', file.path);
+      await uploadSelected(popup, { type: 'UGC', id: 'scenario-while-signed-out' });
+      await uploadItem(popup, 'scenario-while-signed-out.png').waitForText('Waiting for sign-in');
+      assert.deepEqual(uploadsWithId(requests.all(), 'scenario-while-signed-out').map((r) => r.status), [401], 'refused once with the expired token');
+
+      const signedOut = await browser.openExtensionPage('popup.html');
+      await signedOut.waitForText('Your sign-in has ended: sign in again.');
+      await signedOut.waitForButton('Sign in with Glean');
+      assert.equal(await signedOut.evaluate(() => {
+        const scope = globalThis as unknown as PageGlobals;
+        return (scope.browser ?? scope.chrome).action.getBadgeText({});
+      }, undefined), '!');
+
+      // Signed in again from the popup's own button: no Options page to open, and the same popup then
+      // shows the upload done.
+      await Promise.all([browser.answerSignInWindow('Allow'), signedOut.click('Sign in with Glean')]);
+      await signedOut.waitForNoButton('Sign in with Glean');
+      await uploadItem(signedOut, 'scenario-while-signed-out.png').waitForText('Uploaded');
+      const uploads = uploadsWithId(requests.all(), 'scenario-while-signed-out');
+      assert.deepEqual(uploads.map((r) => [r.status, r.credential]), [[401, 'glean-oauth'], [200, 'glean-oauth']], 'sent again only once signed in again');
+      assert.equal(uploads[1]?.bodySha256, file.sha256, 'byte for byte');
     },
   },
 ];
