@@ -1,10 +1,9 @@
 /// <reference types="chrome" />
-/** The popup and options as people meet them: accessible, keyboard-only, within the popup's size, and the real toolbar popup. */
+/** The popup and options as people meet them: accessible, keyboard-only, and within the popup's size (the real toolbar popup: realPopup.test.ts). */
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
 import { axeViolations } from '../harness/axe.ts';
 import { launchExtension, root, type Extension } from '../harness/chromium.ts';
@@ -17,7 +16,7 @@ let extension: Extension;
 
 before(async () => {
   sandbox = await startSandbox({ port: 0 });
-  extension = await launchExtension({ remoteDebugging: true });
+  extension = await launchExtension();
   const options = await extension.openPage('options.html');
   await saveSettings(options, { instance: sandbox.url, token: sandbox.token });
   await options.close();
@@ -88,27 +87,5 @@ describe('popup and options quality', () => {
     assert.ok(size.width <= 800, `width ${size.width}`);
     assert.ok(size.height <= 600, `height ${size.height}`);
     await popup.close();
-  });
-
-  test('the real toolbar popup opens and looks an image up', async () => {
-    const worker = await extension.worker();
-    await worker.evaluate(() => chrome.action.openPopup());
-    // The persistent context does not attach to the toolbar popup; a CDP connection does.
-    const browser = await chromium.connectOverCDP(`http://127.0.0.1:${extension.debuggingPort}`);
-    try {
-      const popupUrl = `chrome-extension://${extension.id}/popup.html`;
-      const findPopup = () => browser.contexts().flatMap((c) => c.pages()).find((p) => p.url() === popupUrl);
-      const popup = findPopup() ?? (await browser.contexts()[0]?.waitForEvent('page', { predicate: (p) => p.url() === popupUrl }));
-      assert.ok(popup, 'the toolbar popup is open');
-      const form = lookUpForm(popup);
-      await form.getByRole('combobox', { name: 'Type' }).selectOption('ICON');
-      await form.getByRole('textbox', { name: 'ID', exact: true }).fill('sample');
-      await form.getByRole('button', { name: 'Look up' }).click();
-      await form.getByRole('status').filter({ hasText: 'from Glean' }).waitFor();
-      const viewport = await popup.evaluate(() => ({ width: innerWidth, height: innerHeight }));
-      assert.ok(viewport.width <= 800 && viewport.height <= 600);
-    } finally {
-      await browser.close();
-    }
   });
 });

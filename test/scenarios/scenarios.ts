@@ -224,6 +224,21 @@ function uploadedUrls(page: ExtensionPage): Promise<string[]> {
   );
 }
 
+/** Options: the sandbox as a server outside `*.glean.com` and its token, Save, and the browser's prompt answered. */
+async function saveOutsideGlean(
+  { browser, sandbox, outsideGleanUrl }: Pick<ScenarioContext, 'browser' | 'sandbox' | 'outsideGleanUrl'>,
+  answer: 'allow' | 'deny',
+): Promise<{ options: ExtensionPage; form: ReturnType<ExtensionPage['within']> }> {
+  const options = await browser.openExtensionPage('options.html');
+  const form = options.within('form', 'Connection');
+  await form.waitForButton('Save');
+  await form.fill('Glean instance', outsideGleanUrl);
+  await form.fill('API token', sandbox.token);
+  await form.click('Save');
+  await browser.answerPermissionPrompt(options, answer);
+  return { options, form };
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'Options: save the server and token, then test the connection',
@@ -449,13 +464,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'Options: Save with a server outside *.glean.com asks the browser for it; “Allow” saves and connects',
     needs: ['permission-prompt'],
     async run({ browser, sandbox, outsideGleanUrl }) {
-      const options = await browser.openExtensionPage('options.html');
-      const form = options.within('form', 'Connection');
-      await form.waitForButton('Save');
-      await form.fill('Glean instance', outsideGleanUrl);
-      await form.fill('API token', sandbox.token);
-      await form.click('Save');
-      await browser.answerPermissionPrompt(options, 'allow');
+      const { options, form } = await saveOutsideGlean({ browser, sandbox, outsideGleanUrl }, 'allow');
       await form.waitForText('Settings saved.', 'status');
       assert.equal(await hasAccess(options, outsideGleanUrl), true);
       const requests = requestsFrom(sandbox);
@@ -469,13 +478,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'Options: Save with a server outside *.glean.com asks the browser for it; “Deny” saves nothing and says what to do',
     needs: ['permission-prompt'],
     async run({ browser, sandbox, outsideGleanUrl }) {
-      const options = await browser.openExtensionPage('options.html');
-      const form = options.within('form', 'Connection');
-      await form.waitForButton('Save');
-      await form.fill('Glean instance', outsideGleanUrl);
-      await form.fill('API token', sandbox.token);
-      await form.click('Save');
-      await browser.answerPermissionPrompt(options, 'deny');
+      const { options, form } = await saveOutsideGlean({ browser, sandbox, outsideGleanUrl }, 'deny');
       await form.waitForText('The browser did not allow access to that server, so nothing was saved. Save again and choose Allow.', 'alert');
       assert.equal(await hasAccess(options, outsideGleanUrl), false);
       const stored = await options.evaluate(() => {
