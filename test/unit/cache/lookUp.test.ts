@@ -57,8 +57,10 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
     lookUp: (query: ImageQuery = QUERY) => lookUp(query, new AbortController().signal),
     /** The copy a lookup files goes on while the page shows the image: done once the cache has it. */
     filed: async (partition: string, query = 'key=k1') => {
-      for (let turn = 0; !(await cache.read(partition, query)); turn++) {
-        if (turn > 100) throw new Error('never filed');
+      // A deadline, not a count of turns: filing does real asynchronous work (a digest, a Blob read).
+      const deadline = Date.now() + 5_000;
+      while (!(await cache.read(partition, query))) {
+        if (Date.now() > deadline) throw new Error('never filed');
         await new Promise((resolve) => setImmediate(resolve));
       }
     },
