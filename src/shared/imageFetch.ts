@@ -3,11 +3,9 @@
  * - Chrome: a plain `fetch` of the image's address (src/shared/imageAddress.ts), answered by the
  *   extension service worker's `fetch` handler, which controls the extension's own pages
  *   (https://developer.chrome.com/docs/extensions/develop/concepts/service-workers/events).
- * - Firefox: the background is an event page, not a service worker, so nothing answers such a fetch
- *   (https://bugzilla.mozilla.org/show_bug.cgi?id=1573659). The page sends the address in a message
- *   instead and the event page answers with the same response; Firefox clones messages with the
- *   structured clone algorithm, which keeps Blobs intact
- *   (https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/Chrome_incompatibilities#data_cloning_algorithm).
+ * - Firefox: the background is an event page, not a service worker, so nothing answers such a fetch.
+ *   The page sends the address in a message instead; the event page answers with the same status and
+ *   headers and a `blob:` URL of the body, which the page fetches (src/worker/serveImageByMessage.ts).
  */
 import browser from 'webextension-polyfill';
 import { ask, RequestFailed } from './ask.ts';
@@ -31,7 +29,7 @@ const isFirefox = 'getBrowserInfo' in browser.runtime;
 async function request(address: string): Promise<Response> {
   if (isFirefox) {
     const served = await ask('image/serve', { address });
-    return new Response(served.body, { status: served.status, headers: served.headers });
+    return new Response((await fetch(served.bodyUrl, { credentials: 'omit' })).body, { status: served.status, headers: served.headers });
   }
   // A page opened while the worker was being installed is controlled once the worker claims it.
   if (!navigator.serviceWorker.controller) await navigator.serviceWorker.ready;

@@ -63,7 +63,8 @@ export interface ConnectionReport {
 export interface ServedImage {
   status: number;
   headers: Record<string, string>;
-  body: Blob;
+  /** A `blob:` URL of the extension's origin holding the body, fetched by the page (src/worker/serveImageByMessage.ts). */
+  bodyUrl: string;
 }
 
 /** What the image cache holds, for the options page. */
@@ -83,7 +84,7 @@ export interface Protocol {
   'signIn/signOut': { payload: null; answer: SettingsView };
   /**
    * Firefox only: an image address (src/shared/imageAddress.ts) answered as the Chrome worker's fetch
-   * handler would. Its Blob survives only because Firefox clones messages (src/shared/imageFetch.ts).
+   * handler would, its body left under a `blob:` URL for the page to fetch (src/worker/serveImageByMessage.ts).
    */
   'image/serve': { payload: { address: string }; answer: ServedImage };
   'cache/stats': { payload: null; answer: CacheStats };

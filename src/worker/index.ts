@@ -16,6 +16,7 @@ import { fetchLinkedImage } from './capture/linkedImage.ts';
 import { onScreenshotCommand } from './capture/screenshotCommand.ts';
 import { cache, client, gleanConnection, lookUp, policySource, settings, showBadge, signIn, uploads } from './services.ts';
 import { createServeImage } from './serveImage.ts';
+import { serveByMessage } from './serveImageByMessage.ts';
 import { IMAGE_PATH } from '../shared/imageAddress.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
@@ -46,8 +47,7 @@ const route = createRouter({
     'connection/test': () => testConnection(gleanConnection, client),
     'image/serve': async ({ address }) => {
       const url = new URL(address, browser.runtime.getURL(''));
-      const response = await serveImage(url);
-      return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.blob() };
+      return serveByMessage(await serveImage(url));
     },
     'cache/stats': () => cache.stats(),
     'cache/clear': () => cache.clear(),
