@@ -25,6 +25,8 @@ export interface RecordedRequest {
   credential?: Credential;
   /** Requests to the OAuth authorization server: which endpoint, the token endpoint's grant_type, and a form body's fields. */
   oauth?: { endpoint: OAuthEndpoint; grantType?: string; form?: Record<string, string> };
+  /** An upload Glean took: the image's URL it answered with (as the extension should show it). */
+  uploadedUrl?: string;
   /** How the request broke the contract (it was answered 400, whatever fault was waiting). */
   violations?: ContractViolation[];
 }

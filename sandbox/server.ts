@@ -206,7 +206,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // must not hide it (Glean would refuse it however it felt), so its 400 wins over the fault.
     const verdict = endpoint === undefined && !body.tooLarge ? await contract.check({ method, url: rawUrl, headers, body: body.bytes }) : undefined;
     const violations = verdict?.kind === 'violation' ? verdict.violations : undefined;
-    const record = (status: RecordedRequest['status']): void =>
+    const record = (status: RecordedRequest['status'], uploadedUrl?: string): void =>
       recorder.add({
         method,
         path: url.pathname,
@@ -220,6 +220,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         credential: isApi ? credentialOf(headers).credential : undefined,
         oauth: endpoint && { endpoint, grantType: endpoint === 'token' ? grantTypeOf(body.bytes) : undefined, form: formOf(headers, body.bytes) },
         ...(violations ? { violations } : {}),
+        ...(uploadedUrl ? { uploadedUrl } : {}),
       });
 
     // OAuth requests only meet faults aimed at their endpoint by name.
@@ -263,7 +264,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
                 ? answer(verdict, headers, body)
                 : textReply(500, 'sandbox bug: a request with no verdict');
     send(response, reply);
-    record(reply.status);
+    const uploaded = operationId === 'uploadimage' && reply.status === 200 ? (JSON.parse(reply.body.toString('utf8')) as { url: string }).url : undefined;
+    record(reply.status, uploaded);
     logReply(reply);
   }
 

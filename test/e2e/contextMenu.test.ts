@@ -108,30 +108,6 @@ const uploadWithId = (id: string) => () => sandbox.requests.find((r: RecordedReq
 const isWorkerFetch = (request: SiteRequest): boolean =>
   request.headers['sec-fetch-site'] === 'none' && request.headers['sec-fetch-dest'] === 'empty';
 
-/** The URL Glean gave the uploaded job whose metadata id is `id`, read from the job store once it is uploaded. */
-async function uploadedUrl(id: string): Promise<string> {
-  const worker = await extension.worker();
-  return eventually(`the job for ${id} to be uploaded`, () =>
-    worker.evaluate(
-      (id) =>
-        new Promise<string | undefined>((resolve, reject) => {
-          const open = indexedDB.open('glean-images-upload-jobs');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const all = open.result.transaction('jobs', 'readonly').objectStore('jobs').getAll();
-            all.onerror = () => reject(all.error);
-            all.onsuccess = () => {
-              open.result.close();
-              const jobs = all.result as Array<{ state: string; metadata: { id?: string }; result?: { url: string } }>;
-              resolve(jobs.find((job) => job.metadata.id === id && job.state === 'uploaded')?.result?.url);
-            };
-          };
-        }),
-      id,
-    ),
-  );
-}
-
 /** The worker's own requests to the image site carry no cookie and no Authorization; nothing there ever does. */
 function assertNoCredentialsSent(): void {
   for (const request of site.requests) assert.equal(request.headers.authorization, undefined, `no Authorization on ${request.path}`);
@@ -177,8 +153,9 @@ describe('right-click uploads', () => {
 
       if (image === 'web') assert.ok(site.requests.some((r) => r.path === '/picture-web.png' && isWorkerFetch(r)), 'the worker fetched it');
       const popup = await extension.openPage('popup.html');
-      // Data and blob images share a file name: this test's job is the one with this upload's URL.
-      await uploadItem(popup, fileName).filter({ hasText: await uploadedUrl(defaults.id) }).getByText('Uploaded', { exact: true }).waitFor();
+      // Data and blob images share a file name: this test's job is the one linking to the URL Glean gave.
+      assert.ok(request.uploadedUrl, 'Glean took it');
+      await uploadItem(popup, fileName).filter({ has: popup.getByRole('link', { name: request.uploadedUrl, exact: true }) }).getByText('Uploaded', { exact: true }).waitFor();
       await popup.close();
       assertNoCredentialsSent();
     });
@@ -255,8 +232,9 @@ describe('right-click uploads', () => {
     assert.equal(request.bodySha256, site.images.web.sha256);
     // Uploaded, it is no longer waiting for the form.
     const reopened = await extension.openPage('popup.html');
-    // The web image's right-click upload has the same file name: this is the job with this upload's URL.
-    await uploadItem(reopened, 'picture-web.png').filter({ hasText: await uploadedUrl('menu-details') }).getByText('Uploaded', { exact: true }).waitFor();
+    // The web image's right-click upload has the same file name: this is the job linking to the URL Glean gave.
+    assert.ok(request.uploadedUrl, 'Glean took it');
+    await uploadItem(reopened, 'picture-web.png').filter({ has: reopened.getByRole('link', { name: request.uploadedUrl, exact: true }) }).getByText('Uploaded', { exact: true }).waitFor();
     assert.equal(await uploadForm(reopened).getByRole('img', { name: /^Preview of/ }).count(), 0);
     await Promise.all([popup.close(), reopened.close()]);
   });

@@ -61,6 +61,11 @@ class PlaywrightScope implements Scope {
     const listBox = this.root.getByRole('combobox', { name: new RegExp(`^${asPattern(label).source}\\b`) });
     return this.root.getByLabel(label, { exact: true }).or(listBox).inputValue();
   }
+  async links(): Promise<string[]> {
+    const links = this.root.getByRole('link');
+    await links.first().waitFor();
+    return links.evaluateAll((found) => found.map((link) => (link as HTMLAnchorElement).href));
+  }
   async waitForImage(name: string | RegExp): Promise<number> {
     const image = this.root.getByRole('img', typeof name === 'string' ? { name, exact: true } : { name });
     await image.waitFor();

@@ -32,6 +32,8 @@ export interface Scope {
   liveText(role: 'status' | 'alert'): Promise<string>;
   /** The current value of the field labelled `label`. */
   fieldValue(label: string): Promise<string>;
+  /** Where the scope's links lead (their href), in page order, once there is at least one. */
+  links(): Promise<string[]>;
   /** Waits for an image whose accessible name matches, and answers its decoded width (0 if it cannot decode). */
   waitForImage(name: string | RegExp): Promise<number>;
 }

@@ -135,6 +135,17 @@ class PuppeteerScope implements Scope {
   async fieldValue(label: string): Promise<string> {
     return (await this.control(label)).evaluate((control) => (control as HTMLInputElement).value);
   }
+  async links(): Promise<string[]> {
+    const found = await this.page.waitForFunction(
+      (root) => {
+        const hrefs = Array.from((root ?? document).querySelectorAll('a[href]'), (link) => (link as HTMLAnchorElement).href);
+        return hrefs.length > 0 ? hrefs : null;
+      },
+      {},
+      await this.root(),
+    );
+    return (await found.jsonValue()) as string[];
+  }
   async waitForImage(name: string | RegExp): Promise<number> {
     const { source, flags } = typeof name === 'string' ? { source: `^${asPattern(name).source}$`, flags: '' } : name;
     // An image's accessible name is its alt text (the UI gives its images no aria-label).

@@ -203,27 +203,6 @@ async function pickRefused(browser: ScenarioBrowser, name: string, bytes: Buffer
   return popup;
 }
 
-/** The uploaded jobs' Glean URLs, read from the upload job store in an extension page, as the popup lists them. */
-function uploadedUrls(page: ExtensionPage): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('glean-images-upload-jobs');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction('jobs', 'readonly').objectStore('jobs').getAll();
-          request.onerror = () => reject(request.error);
-          request.onsuccess = () => {
-            open.result.close();
-            const jobs = request.result as Array<{ state: string; result?: { url?: string } }>;
-            resolve(jobs.flatMap((job) => (job.state === 'uploaded' && job.result?.url ? [job.result.url] : [])));
-          };
-        };
-      }),
-    undefined,
-  );
-}
-
 /** Options: the sandbox as a server outside `*.glean.com` and its token, Save, and the browser's prompt answered. */
 async function saveOutsideGlean(
   { browser, sandbox, outsideGleanUrl }: Pick<ScenarioContext, 'browser' | 'sandbox' | 'outsideGleanUrl'>,
@@ -672,8 +651,8 @@ export const SCENARIOS: readonly Scenario[] = [
       await uploadSelected(popup, { type: 'UGC', id: 'scenario-markdown' });
       const item = uploadItem(popup, 'scenario-markdown.png');
       await item.waitForText('Uploaded');
-      const [url] = await uploadedUrls(popup);
-      assert.ok(url, 'the job holds the URL Glean gave');
+      const [url] = await item.links();
+      assert.ok(url, 'the item links to the URL Glean gave');
       await item.click('Copy Markdown');
       await item.waitForButton('Copied');
       assert.equal(await context.browser.readClipboardText(popup), `![scenario-markdown.png](${url})`);
@@ -725,8 +704,9 @@ export const SCENARIOS: readonly Scenario[] = [
       const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
       assert.deepEqual(upload?.query, { type: 'FEEDBACK', id: 'scenario-screenshot' });
       assert.equal(upload?.headers['content-type'], 'image/png');
-      await popup.within('list', 'Recent uploads').waitForText('Uploaded');
-      const [url] = await uploadedUrls(popup);
+      const uploaded = popup.within('list', 'Recent uploads');
+      await uploaded.waitForText('Uploaded');
+      const [url] = await uploaded.links();
       assert.deepEqual(pngSize(await uploadedBytes(context.sandbox, url ?? '')), size);
     },
   },
