@@ -23,12 +23,10 @@ import { startSandbox, type RecordedRequest, type Sandbox } from '../../sandbox/
 import { t } from '../../src/shared/i18n.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../src/shared/imageSniff.ts';
 import { MAX_FIELD_LENGTH } from '../../src/shared/metadataCheck.ts';
-import type { UploadJob } from '../../src/shared/uploadJob.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
 import { readLocalStorage, saveSettings } from '../harness/configure.ts';
 import { eventually } from '../harness/eventually.ts';
 import { pngFile, testFile } from '../harness/files.ts';
-import { readStore } from '../harness/imageCache.ts';
 import { connectionForm, openOptions } from '../harness/options.ts';
 import { fillMetadata, lookUpForm, uploadForm, uploadItem } from '../harness/popup.ts';
 
@@ -361,9 +359,9 @@ const ROWS: BadInputRow[] = [
       const worker = await extension.worker();
       // The upload left its thumbnail step behind it: the same worker, never restarted, still answers.
       const popup = await open('popup.html');
-      await eventually('the job uploaded', async () =>
-        (await readStore<UploadJob>(popup, ['glean-images-upload-jobs', 'jobs'])).some((j) => j.metadata.id === MENU_DEFAULTS.id && j.state === 'uploaded') ? true : undefined,
-      );
+      const uploadedUrl = sent?.uploadedUrl;
+      assert.ok(uploadedUrl, 'Glean took it');
+      await uploadItem(popup, 'Image from example.com').filter({ has: popup.getByRole('link', { name: uploadedUrl, exact: true }) }).getByText('Uploaded', { exact: true }).waitFor();
       assert.equal(await worker.evaluate(() => (globalThis as unknown as { sameWorker?: string }).sameWorker), 'still here');
       const reply = await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'cache/stats', payload: null }));
       assert.equal(reply?.ok, true);

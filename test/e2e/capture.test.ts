@@ -260,31 +260,20 @@ describe('accessible', () => {
     const form = uploadForm(popup);
     const files = await Promise.all(['a11y-one', 'a11y-two'].map((name) => pngFile(`${name}.png`)));
     await form.getByLabel('Image file').setInputFiles(files.map((file) => file.path));
-    // A screenshot arrives as the command leaves it (src/shared/pendingImage.ts), so its Crop button shows.
-    const worker = await extension.worker();
-    await worker.evaluate(async (base64) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const blob = new Blob([bytes], { type: 'image/png' });
-      await new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('glean-images-upload-blobs');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('blobs', 'readwrite');
-          tx.objectStore('blobs').put(blob, 'pending-image');
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-        };
-      });
-      await chrome.storage.session.set({ pendingImage: { fileName: 'Screenshot a11y.png', keptAt: Date.now(), screenshot: true } });
-    }, files[0]?.bytes.toString('base64') ?? '');
-    await form.getByRole('button', { name: 'Crop Screenshot a11y.png' }).click();
+    // A screenshot of the popup's own tab (this build may capture any tab), so its Crop button shows.
+    await popup.bringToFront();
+    await form.getByRole('button', { name: 'Screenshot this tab' }).click();
+    const shot = form.getByRole('list', { name: 'Selected images' }).getByRole('img', { name: /^Preview of Screenshot of / });
+    await shot.waitFor();
+    const shotName = ((await shot.getAttribute('alt')) ?? '').replace('Preview of ', '');
+    await form.getByRole('button', { name: `Crop ${shotName}` }).click();
     await form.getByRole('group', { name: 'Crop screenshot' }).getByRole('button', { name: 'Apply crop' }).waitFor();
     await popup.evaluate((text) => navigator.clipboard.writeText(text), 'https://example.com/logo.png');
     await popup.locator('body').click({ position: { x: 5, y: 5 } });
     await popup.keyboard.press('Control+V');
     await form.getByRole('button', { name: 'Get image' }).waitFor();
     assert.deepEqual(await axeViolations(popup), []);
-    for (const name of ['Screenshot this tab', 'Remove a11y-one.png', 'Crop Screenshot a11y.png', 'Apply crop', 'Cancel', 'Get image', 'Dismiss']) {
+    for (const name of ['Screenshot this tab', 'Remove a11y-one.png', `Crop ${shotName}`, 'Apply crop', 'Cancel', 'Get image', 'Dismiss']) {
       const button = form.getByRole('button', { name, exact: true });
       assert.equal(await button.evaluate((element) => (element as HTMLElement).tabIndex), 0, `${name} is in the tab order`);
     }
@@ -295,7 +284,6 @@ describe('accessible', () => {
     await form.getByRole('button', { name: 'Dismiss' }).focus();
     await popup.keyboard.press('Enter');
     await form.getByRole('button', { name: 'Get image' }).waitFor({ state: 'detached' });
-    await worker.evaluate(() => chrome.storage.session.remove('pendingImage'));
     await popup.close();
   });
 
