@@ -17,6 +17,8 @@ export interface Display {
   name: string;
   /** Presses keys (xdotool names, such as `Up` or `Return`) in whatever has the focus, as a person would. */
   key(...keys: string[]): Promise<void>;
+  /** Moves the pointer to (x, y) on the screen and clicks its right button, as a person would. */
+  rightClick(x: number, y: number): Promise<void>;
   /** Runs `action`, then waits until a popup shows that did not before: a menu, a submenu. */
   opening(action: () => Promise<unknown>, timeoutMs?: number): Promise<void>;
   /**
@@ -71,6 +73,9 @@ export async function startXvfb(): Promise<Display> {
     name,
     async key(...keys) {
       await xdotool('key', '--delay', '50', ...keys);
+    },
+    async rightClick(x, y) {
+      await xdotool('mousemove', '--sync', String(Math.round(x)), String(Math.round(y)), 'click', '3');
     },
     async opening(action, timeoutMs = 10_000) {
       const before = await popups();

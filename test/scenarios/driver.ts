@@ -80,8 +80,6 @@ export type Capability =
    * Firefox by itself (the harness's preference), the dev builds never ask.
    */
   | 'allow-prompt'
-  /** Reading a `blob:` image in the page after a menu click, through the click's activeTab grant. */
-  | 'blob-through-menu'
   /**
    * `tabs.captureVisibleTab` from a popup opened as a tab. The product captures on the `activeTab` grant
    * of a toolbar click or a shortcut, which automation cannot give a page opened in a tab; a copy of the

@@ -420,7 +420,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Right-click: a blob: image is read in the page through activeTab, with no access to its site',
-    needs: ['native-context-menu', 'blob-through-menu'],
+    needs: ['native-context-menu'],
     async run(context) {
       const { browser, site } = context;
       await configure(context, { defaults: { type: 'ICON', id: 'scenario-blob' } });
