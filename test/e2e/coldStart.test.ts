@@ -16,6 +16,7 @@ import { launchExtension, type Extension } from '../harness/chromium.ts';
 import { saveSettings } from '../harness/configure.ts';
 import { eventually } from '../harness/eventually.ts';
 import { connectionForm, optionsReady } from '../harness/options.ts';
+import { lookUpForm } from '../harness/popup.ts';
 import { buildWithPolicy, canWritePolicy, MANAGED_POLICY_DIR, waitForManaged, type PolicyBuild } from '../harness/policy.ts';
 
 const writable = await canWritePolicy();
@@ -90,6 +91,35 @@ describe('cold start with an enterprise policy (Chromium)', { skip }, () => {
       assert.equal(await form.getByRole('textbox', { name: 'Glean instance' }).inputValue(), sandbox.url, "the policy's server shows");
       const stored = await (await extension.worker()).evaluate(() => chrome.storage.local.get('settings'));
       assert.equal((stored.settings as { actAs?: string }).actAs, 'alex@example.com');
+    } finally {
+      await extension.close();
+    }
+  });
+
+  test('the first lookup after a browser start waits on nothing a warm one does not', async (t) => {
+    const { extension } = await startAgain();
+    try {
+      const popup = await extension.openPage('popup.html');
+      const form = lookUpForm(popup);
+      /** Click → the image from Glean shown and decoded, as a person waits for it; each key a new image. */
+      const lookUp = async (key: string): Promise<number> => {
+        await form.getByRole('textbox', { name: 'Key' }).fill(key);
+        const pressed = performance.now();
+        await form.getByRole('button', { name: 'Look up' }).click();
+        await form.getByRole('status').filter({ hasText: 'from Glean' }).waitFor();
+        await form.getByRole('img', { name: /^Glean image/ }).evaluate((img: HTMLImageElement) => img.decode());
+        return performance.now() - pressed;
+      };
+      const [first, ...others] = sandbox.samples.slice(0, 4).map((sample) => sample.key);
+      const firstMs = await lookUp(first ?? '');
+      const warm: number[] = [];
+      for (const key of others) warm.push(await lookUp(key));
+      const warmMs = warm.sort((a, b) => a - b)[1] ?? NaN;
+      t.diagnostic(`first lookup ${Math.round(firstMs)} ms, warm median ${Math.round(warmMs)} ms: ${(firstMs / warmMs).toFixed(2)}×`);
+      // The issue's goal is 1.5×; what this bound must catch is a lookup that waits for Chromium's
+      // first managed read (2.5–3 s after a start), which no warm lookup pays. The slack is for a
+      // busy 2-core machine, where one lookup can take a few hundred ms more than the next.
+      assert.ok(firstMs <= 1.5 * warmMs + 1_000, `first ${Math.round(firstMs)} ms, warm ${Math.round(warmMs)} ms`);
     } finally {
       await extension.close();
     }
