@@ -24,7 +24,7 @@ interface ExtensionApis {
   permissions: { contains(permissions: { origins: string[] }): Promise<boolean> };
   notifications: { getAll(): Promise<Record<string, unknown>> };
   action: { getBadgeText(details: Record<string, never>): Promise<string> };
-  storage: { local: { get(keys: null): Promise<Record<string, unknown>> } };
+  storage: { local: { get(keys: null): Promise<Record<string, unknown>> }; managed: { get(keys: null): Promise<Record<string, unknown>> } };
 }
 interface PageGlobals {
   browser?: ExtensionApis;
@@ -124,20 +124,50 @@ const tokenRequests = (requests: RecordedRequest[], grantType: 'authorization_co
 
 /**
  * The signed-in start every sign-in scenario shares, as a person signs in on a fresh Options page: the
- * instance typed, "Sign in with Glean", "Allow" in the browser's sign-in window; resolves once the page
- * says "Signed in to …".
+ * instance typed (unless the policy set it), "Sign in with Glean", "Allow" in the browser's sign-in
+ * window; resolves once the page says "Signed in to …".
  */
-async function signIn({ browser, sandbox, glean }: ScenarioContext): Promise<ExtensionPage> {
-  // The browser keeps the sandbox's sign-in cookie from an earlier scenario, and a server that
+async function signIn({ browser, sandbox, identityProvider, glean, policy }: ScenarioContext): Promise<ExtensionPage> {
+  // The browser keeps the servers' sign-in cookies from an earlier scenario, and a server that
   // remembers the person redirects at once: no window would open to answer.
   sandbox.oauth.endSessions();
+  identityProvider.endSessions();
   const options = await browser.openExtensionPage('options.html');
   const form = options.within('form', 'Connection');
   await form.waitForButton('Sign in with Glean');
-  await form.fill('Glean instance', glean.instance);
+  if (policy?.server === undefined) await form.fill('Glean instance', glean.instance);
   await Promise.all([browser.answerSignInWindow('Allow'), form.click('Sign in with Glean')]);
   await options.waitForText(`Signed in to ${glean.host}`);
   return options;
+}
+
+/**
+ * Where each browser's sign-in window sends the person back (`identity.getRedirectURL()`), as the
+ * administrator allows it for the client the policy names: only the browser's own form.
+ */
+const REDIRECT_PATTERNS: Record<ScenarioBrowser['name'], string> = {
+  Chromium: 'https://*.chromiumapp.org/*',
+  Firefox: 'https://*.extensions.allizom.org/*',
+};
+
+/**
+ * Options under the scenario's policy: the extension reads what the administrator set (its own
+ * `storage.managed`, in either browser), and the page shows the instance as set by the administrator.
+ */
+async function openOptionsUnderPolicy({ browser, glean, policy }: ScenarioContext): Promise<void> {
+  const options = await browser.openExtensionPage('options.html');
+  assert.deepEqual(
+    await options.evaluate(() => {
+      const scope = globalThis as unknown as PageGlobals;
+      return (scope.browser ?? scope.chrome).storage.managed.get(null);
+    }, undefined),
+    policy,
+    'storage.managed holds the policy',
+  );
+  const form = options.within('form', 'Connection');
+  await form.waitForText('Set by your administrator');
+  assert.equal(await form.fieldValue('Glean instance'), glean.instance);
+  await options.close();
 }
 
 /** Everything in the extension's storage.local, as a page reads it (the token is kept there sealed). */
@@ -933,6 +963,76 @@ export const SCENARIOS: readonly Scenario[] = [
       const uploads = uploadsWithId(requests.all(), 'scenario-while-signed-out');
       assert.deepEqual(uploads.map((r) => [r.status, r.credential]), [[401, 'glean-oauth'], [200, 'glean-oauth']], 'sent again only once signed in again');
       assert.equal(uploads[1]?.bodySha256, file.sha256, 'byte for byte');
+    },
+  },
+
+  {
+    name: 'Sign in by policy: a static client id set by the administrator signs in from Options with no registration request, and a lookup goes with its token',
+    policy: ({ sandbox, glean, browserName }) => ({
+      server: glean.instance,
+      signInMethod: 'glean',
+      oauthClientId: sandbox.oauth.addStaticClient({ redirectUriPatterns: [REDIRECT_PATTERNS[browserName]] }),
+    }),
+    async run(context) {
+      const { browser, sandbox, policy } = context;
+      await openOptionsUnderPolicy(context);
+      const everything = everythingFrom(sandbox);
+      const options = await signIn(context);
+      const redirectUrl = await options.fieldValue('Redirect URL');
+      const { form } = await lookUpKey(browser, sandbox.samples[0]?.key ?? '');
+      await form.waitForText('from Glean', 'status');
+
+      const sent = everything();
+      assert.deepEqual(sent.filter((r) => r.oauth?.endpoint === 'register'), [], 'no registration request');
+      const authorize = sent.filter((r) => r.oauth?.endpoint === 'authorize');
+      assert.ok(authorize.length > 0);
+      for (const request of authorize) {
+        assert.equal(request.query.client_id, policy?.oauthClientId, "the policy's client signed in");
+        assert.equal(request.query.redirect_uri, redirectUrl);
+      }
+      assert.deepEqual(
+        tokenRequests(sent, 'authorization_code').map((r) => r.status),
+        [200],
+      );
+      assert.deepEqual(
+        sent.filter((r) => r.operation === 'images').map((r) => [r.status, r.credential, r.headers['x-glean-auth-type']]),
+        [[200, 'glean-oauth', undefined]],
+      );
+    },
+  },
+
+  {
+    name: "Sign in by policy: the company's identity provider set by the administrator signs in from Options, and a lookup reaches Glean with its access token and X-Glean-Auth-Type: OAUTH",
+    policy: ({ identityProvider, glean, browserName }) => ({
+      server: glean.instance,
+      signInMethod: 'idp',
+      idpIssuer: identityProvider.issuer,
+      idpClientId: identityProvider.addClient({ redirectUriPatterns: [REDIRECT_PATTERNS[browserName]] }),
+    }),
+    async run(context) {
+      const { browser, sandbox, identityProvider, glean, policy } = context;
+      await openOptionsUnderPolicy(context);
+      const everything = everythingFrom(sandbox);
+      const atProvider = identityProvider.requests.length;
+      const options = await signIn(context);
+      await options.waitForText(`Signed in to ${glean.host} with your company's sign-in`);
+      const { form } = await lookUpKey(browser, sandbox.samples[0]?.key ?? '');
+      await form.waitForText('from Glean', 'status');
+
+      const signedIn = identityProvider.requests.slice(atProvider);
+      const authorize = signedIn.filter((r) => r.oauth?.endpoint === 'authorize');
+      assert.ok(authorize.length > 0 && authorize.every((r) => r.query.client_id === policy?.idpClientId), "the policy's client signed in at the identity provider");
+      assert.deepEqual(tokenRequests(signedIn, 'authorization_code').map((r) => r.status), [200]);
+      const sent = everything();
+      assert.deepEqual(sent.filter((r) => r.oauth !== undefined), [], "Glean's own sign-in was not used");
+      const lookups = sent.filter((r) => r.operation === 'images');
+      assert.deepEqual(
+        lookups.map((r) => [r.status, r.credential, r.headers['x-glean-auth-type']]),
+        [[200, 'idp-oauth', 'OAUTH']],
+      );
+      const accessToken = /^Bearer (\S+)$/.exec(lookups[0]?.headers.authorization ?? '')?.[1] ?? '';
+      const status = identityProvider.accessTokenStatus(accessToken);
+      assert.ok(status.known && status.valid && status.clientId === policy?.idpClientId, "the identity provider's own access token, issued to the policy's client");
     },
   },
 ];
