@@ -324,17 +324,27 @@ interface ExtensionsPage {
   };
 }
 
+/** A copy of the build, in a folder of its own. */
+interface Copy {
+  dir: string;
+  /** Removes the copy, and its policy file if it has one. */
+  remove: () => Promise<void>;
+  /** The extension id its policy is written for. */
+  policyId?: string;
+}
+
 /** A copy of dist/`dist` in a folder of its own. */
-async function copy(dist: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+async function copy(dist: string): Promise<Copy> {
   const dir = await mkdtemp(join(tmpdir(), 'glean-images-extension-'));
   await cp(join(root, 'dist', dist), dir, { recursive: true });
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** A copy of dist/`dist` whose managed storage is `policy`, written where Chromium reads machine policy. */
-async function copyWithPolicy(policy: Readonly<Record<string, unknown>>, dist: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+async function copyWithPolicy(policy: Readonly<Record<string, unknown>>, dist: string): Promise<Copy> {
   if (!(await canWritePolicy())) throw new Error(`this scenario writes a policy into ${MANAGED_POLICY_DIR}: run it as root (CI does)`);
-  return buildWithPolicy({ ...policy }, dist);
+  const { dir, remove, id } = await buildWithPolicy({ ...policy }, dist);
+  return { dir, remove, policyId: id };
 }
 
 /** Loads `build`: dist/chrome (store) or dist/chrome-dev. */
@@ -361,10 +371,11 @@ export function chromiumDriver(build: Build): BrowserDriver {
       const { context, cdp } = await pooled;
       const dist = build === 'store' ? 'chrome' : 'chrome-dev';
       // Its own folder, so its own id: Chromium derives an unpacked extension's id from its path.
-      const { dir: extensionDir, remove } = policy ? await copyWithPolicy(policy, dist) : await copy(dist);
+      const { dir: extensionDir, remove, policyId } = policy ? await copyWithPolicy(policy, dist) : await copy(dist);
       try {
         if (needs.includes('capture-tab')) await mayCaptureAnyTab(extensionDir);
         const { id } = await cdp.send('Extensions.loadUnpacked', { path: extensionDir });
+        if (policyId !== undefined && id !== policyId) throw new Error(`the policy names ${policyId}, but Chromium loaded the copy as ${id}`);
         const scope = `chrome-extension://${id}/`;
         const worker = context.serviceWorkers().find((candidate) => candidate.url().startsWith(scope)) ?? (await context.waitForEvent('serviceworker', (candidate) => candidate.url().startsWith(scope)));
         const [key] = Object.keys(policy ?? {});

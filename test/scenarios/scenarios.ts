@@ -135,7 +135,9 @@ async function signIn({ browser, sandbox, identityProvider, glean, policy }: Sce
   const options = await browser.openExtensionPage('options.html');
   const form = options.within('form', 'Connection');
   await form.waitForButton('Sign in with Glean');
+  // An instance set by policy is in the field already, read-only: a person signs in without typing it.
   if (policy?.server === undefined) await form.fill('Glean instance', glean.instance);
+  else await form.waitForText('Set by your administrator');
   await Promise.all([browser.answerSignInWindow('Allow'), form.click('Sign in with Glean')]);
   await options.waitForText(`Signed in to ${glean.host}`);
   return options;
@@ -150,24 +152,14 @@ const REDIRECT_PATTERNS: Record<ScenarioBrowser['name'], string> = {
   Firefox: 'https://*.extensions.allizom.org/*',
 };
 
-/**
- * Options under the scenario's policy: the extension reads what the administrator set (its own
- * `storage.managed`, in either browser), and the page shows the instance as set by the administrator.
- */
-async function openOptionsUnderPolicy({ browser, glean, policy }: ScenarioContext): Promise<void> {
-  const options = await browser.openExtensionPage('options.html');
-  assert.deepEqual(
-    await options.evaluate(() => {
-      const scope = globalThis as unknown as PageGlobals;
-      return (scope.browser ?? scope.chrome).storage.managed.get(null);
-    }, undefined),
-    policy,
-    'storage.managed holds the policy',
-  );
-  const form = options.within('form', 'Connection');
-  await form.waitForText('Set by your administrator');
-  assert.equal(await form.fieldValue('Glean instance'), glean.instance);
-  await options.close();
+/** The extension holds the scenario's policy as its own `storage.managed` (in either browser), and Options shows its instance. */
+async function assertPolicyRead(options: ExtensionPage, { glean, policy }: ScenarioContext): Promise<void> {
+  const managed = await options.evaluate(() => {
+    const scope = globalThis as unknown as PageGlobals;
+    return (scope.browser ?? scope.chrome).storage.managed.get(null);
+  }, undefined);
+  assert.deepEqual(managed, policy, 'storage.managed holds the policy');
+  assert.equal(await options.within('form', 'Connection').fieldValue('Glean instance'), glean.instance, 'the instance the policy set');
 }
 
 /** Everything in the extension's storage.local, as a page reads it (the token is kept there sealed). */
@@ -975,9 +967,9 @@ export const SCENARIOS: readonly Scenario[] = [
     }),
     async run(context) {
       const { browser, sandbox, policy } = context;
-      await openOptionsUnderPolicy(context);
       const everything = everythingFrom(sandbox);
       const options = await signIn(context);
+      await assertPolicyRead(options, context);
       const redirectUrl = await options.fieldValue('Redirect URL');
       const { form } = await lookUpKey(browser, sandbox.samples[0]?.key ?? '');
       await form.waitForText('from Glean', 'status');
@@ -1011,10 +1003,10 @@ export const SCENARIOS: readonly Scenario[] = [
     }),
     async run(context) {
       const { browser, sandbox, identityProvider, glean, policy } = context;
-      await openOptionsUnderPolicy(context);
       const everything = everythingFrom(sandbox);
       const atProvider = identityProvider.requests.length;
       const options = await signIn(context);
+      await assertPolicyRead(options, context);
       await options.waitForText(`Signed in to ${glean.host} with your company's sign-in`);
       const { form } = await lookUpKey(browser, sandbox.samples[0]?.key ?? '');
       await form.waitForText('from Glean', 'status');
