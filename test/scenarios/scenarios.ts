@@ -9,6 +9,7 @@ import { imageAddress } from '../../src/shared/imageAddress.ts';
 import { DEFAULT_TIMEOUTS } from '../../src/glean/client.ts';
 import { instanceHostPattern } from '../../src/glean/instance.ts';
 import type { ImageMetadata } from '../../src/shared/imageMetadata.ts';
+import { EXTENSION_REDIRECT_PATTERNS } from '../../sandbox/oauth/redirectPatterns.ts';
 import type { Fault, RecordedRequest } from '../../sandbox/server.ts';
 import { eventually } from '../harness/eventually.ts';
 import { pngFile, testFile } from '../harness/files.ts';
@@ -142,15 +143,6 @@ async function signIn({ browser, sandbox, identityProvider, glean, policy }: Sce
   await options.waitForText(`Signed in to ${glean.host}`);
   return options;
 }
-
-/**
- * Where each browser's sign-in window sends the person back (`identity.getRedirectURL()`), as the
- * administrator allows it for the client the policy names: only the browser's own form.
- */
-const REDIRECT_PATTERNS: Record<ScenarioBrowser['name'], string> = {
-  Chromium: 'https://*.chromiumapp.org/*',
-  Firefox: 'https://*.extensions.allizom.org/*',
-};
 
 /** The extension holds the scenario's policy as its own `storage.managed` (in either browser), and Options shows its instance. */
 async function assertPolicyRead(options: ExtensionPage, { glean, policy }: ScenarioContext): Promise<void> {
@@ -963,7 +955,7 @@ export const SCENARIOS: readonly Scenario[] = [
     policy: ({ sandbox, glean, browserName }) => ({
       server: glean.instance,
       signInMethod: 'glean',
-      oauthClientId: sandbox.oauth.addStaticClient({ redirectUriPatterns: [REDIRECT_PATTERNS[browserName]] }),
+      oauthClientId: sandbox.oauth.addStaticClient({ redirectUriPatterns: [EXTENSION_REDIRECT_PATTERNS[browserName]] }),
     }),
     async run(context) {
       const { browser, sandbox, policy } = context;
@@ -999,7 +991,7 @@ export const SCENARIOS: readonly Scenario[] = [
       server: glean.instance,
       signInMethod: 'idp',
       idpIssuer: identityProvider.issuer,
-      idpClientId: identityProvider.addClient({ redirectUriPatterns: [REDIRECT_PATTERNS[browserName]] }),
+      idpClientId: identityProvider.addClient({ redirectUriPatterns: [EXTENSION_REDIRECT_PATTERNS[browserName]] }),
     }),
     async run(context) {
       const { browser, sandbox, identityProvider, glean, policy } = context;
