@@ -111,8 +111,9 @@ export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario
       await Promise.all([sandbox?.close(), identityProvider?.close(), imageSite?.close(), names?.close()]);
     });
 
-    // Hooks run only for the tests that run (not for those skipped or filtered out by name), and
-    // node:test times a test's own function apart from its hooks.
+    // Hooks run only for the tests that run (not for those skipped or filtered out by name), and a
+    // hook's timeout is its own: the test's applies to its function alone. (The duration node:test
+    // reports for a test includes its hooks: the first scenario of a kind shows its browser's start.)
     const byName = new Map(runs.map((scenario) => [scenario.name, scenario]));
     beforeEach(
       async (context) => {
