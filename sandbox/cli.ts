@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CONTROL_ENDPOINTS } from './control.ts';
+import { EXTENSION_REDIRECT_PATTERNS } from './oauth/redirectPatterns.ts';
 import { startIdentityProvider, startSandbox } from './server.ts';
 
 const USAGE =
@@ -24,7 +25,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 /** Where browsers send extensions back from launchWebAuthFlow (identity.getRedirectURL()). */
-const EXTENSION_REDIRECTS = ['https://*.chromiumapp.org/*', 'https://*.extensions.allizom.org/*'];
+const EXTENSION_REDIRECTS = Object.values(EXTENSION_REDIRECT_PATTERNS);
 
 const identityProvider = values['identity-provider'] ? await startIdentityProvider({ log: console.log }) : undefined;
 const sandbox = await startSandbox({ port, token: values.token, log: console.log, identityProvider });

@@ -4,6 +4,16 @@
  * (no `.`) or within one path segment (no `/`), e.g. `https://*.chromiumapp.org/*`.
  */
 
+/**
+ * Where each browser's `identity.launchWebAuthFlow` sends the person back (`identity.getRedirectURL()`:
+ * `https://<extension id>.chromiumapp.org/`, `https://<hash>.extensions.allizom.org/`), as an
+ * administrator allows it for the extension.
+ */
+export const EXTENSION_REDIRECT_PATTERNS = {
+  Chromium: 'https://*.chromiumapp.org/*',
+  Firefox: 'https://*.extensions.allizom.org/*',
+} as const;
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -16,6 +16,7 @@ import { chromium, type BrowserContext, type CDPSession, type Locator, type Page
 import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { CHROMIUM, root } from '../harness/chromium.ts';
 import { chromiumNameArgs, type HttpsFront } from '../harness/httpsFront.ts';
+import { buildWithPolicy, canWritePolicy, MANAGED_POLICY_DIR, waitForManaged } from '../harness/policy.ts';
 import { answerSignIn, type Answer } from '../harness/signIn.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import { asPattern, needsDisplay, type Build, type BrowserDriver, type ContainerRole, type ExtensionPage, type ImageMenuItem, type InPage, type LaunchRequest, type Scope, type ScenarioBrowser, type WebPage } from './driver.ts';
@@ -139,7 +140,8 @@ class ChromiumBrowser implements ScenarioBrowser {
   constructor(
     private readonly pooled: PooledBrowser,
     private readonly id: string,
-    private readonly extensionDir: string,
+    /** Removes the copy (and its policy). */
+    private readonly removeCopy: () => Promise<void>,
   ) {}
 
   private get context(): BrowserContext {
@@ -313,7 +315,7 @@ class ChromiumBrowser implements ScenarioBrowser {
   async close(): Promise<void> {
     await Promise.all(this.pages.map((page) => page.close()));
     await this.pooled.cdp.send('Extensions.uninstall', { id: this.id });
-    await rm(this.extensionDir, { recursive: true, force: true });
+    await this.removeCopy();
   }
 }
 
@@ -325,6 +327,29 @@ interface ExtensionsPage {
       addHostPermission(extensionId: string, host: string): Promise<void>;
     };
   };
+}
+
+/** A copy of the build, in a folder of its own. */
+interface Copy {
+  dir: string;
+  /** Removes the copy, and its policy file if it has one. */
+  remove: () => Promise<void>;
+  /** The extension id its policy is written for. */
+  policyId?: string;
+}
+
+/** A copy of dist/`dist` in a folder of its own. */
+async function copy(dist: string): Promise<Copy> {
+  const dir = await mkdtemp(join(tmpdir(), 'glean-images-extension-'));
+  await cp(join(root, 'dist', dist), dir, { recursive: true });
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A copy of dist/`dist` whose managed storage is `policy`, written where Chromium reads machine policy. */
+async function copyWithPolicy(policy: Readonly<Record<string, unknown>>, dist: string): Promise<Copy> {
+  if (!(await canWritePolicy())) throw new Error(`this scenario writes a policy into ${MANAGED_POLICY_DIR}: run it as root (CI does)`);
+  const { dir, remove, id } = await buildWithPolicy({ ...policy }, dist);
+  return { dir, remove, policyId: id };
 }
 
 /** Loads `build`: dist/chrome (store) or dist/chrome-dev. */
@@ -346,19 +371,25 @@ export function chromiumDriver(build: Build): BrowserDriver {
       await browserFor(request);
     },
     async launch(request) {
-      const { needs } = request;
+      const { needs, policy } = request;
       const pooled = browserFor(request);
       const { context, cdp } = await pooled;
+      const dist = build === 'store' ? 'chrome' : 'chrome-dev';
       // Its own folder, so its own id: Chromium derives an unpacked extension's id from its path.
-      const extensionDir = await mkdtemp(join(tmpdir(), 'glean-images-extension-'));
-      await cp(join(root, 'dist', build === 'store' ? 'chrome' : 'chrome-dev'), extensionDir, { recursive: true });
-      if (needs.includes('capture-tab')) await mayCaptureAnyTab(extensionDir);
-      const { id } = await cdp.send('Extensions.loadUnpacked', { path: extensionDir });
-      const scope = `chrome-extension://${id}/`;
-      if (!context.serviceWorkers().some((worker) => worker.url().startsWith(scope))) {
-        await context.waitForEvent('serviceworker', (worker) => worker.url().startsWith(scope));
+      const { dir: extensionDir, remove, policyId } = policy ? await copyWithPolicy(policy, dist) : await copy(dist);
+      try {
+        if (needs.includes('capture-tab')) await mayCaptureAnyTab(extensionDir);
+        const { id } = await cdp.send('Extensions.loadUnpacked', { path: extensionDir });
+        if (policyId !== undefined && id !== policyId) throw new Error(`the policy names ${policyId}, but Chromium loaded the copy as ${id}`);
+        const scope = `chrome-extension://${id}/`;
+        const worker = context.serviceWorkers().find((candidate) => candidate.url().startsWith(scope)) ?? (await context.waitForEvent('serviceworker', (candidate) => candidate.url().startsWith(scope)));
+        const [key] = Object.keys(policy ?? {});
+        if (key !== undefined) await waitForManaged(worker, key);
+        return new ChromiumBrowser(await pooled, id, remove);
+      } catch (error) {
+        await remove();
+        throw error;
       }
-      return new ChromiumBrowser(await pooled, id, extensionDir);
     },
     async dispose() {
       const started = [...browsers.values()];

@@ -127,6 +127,13 @@ export interface LaunchRequest {
   needs: readonly Capability[];
   /** HTTPS fronts the browser must reach by their names (the store build's servers), the same for a whole file. */
   fronts: readonly HttpsFront[];
+  /**
+   * The enterprise policy (`storage.managed`) of the scenario's copy, in place before it is installed:
+   * Chromium's managed policy folder (../harness/policy.ts, root only), where the browser finds a new
+   * file a moment later, so `launch` waits until the copy sees it; Firefox's managed storage manifest
+   * (../harness/firefoxPolicy.ts), read from the first `storage.managed.get`.
+   */
+  policy?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -6,7 +6,8 @@
  * A Firefox takes 3 to 4 s to start, so one serves all the scenarios of a kind (headless, headed on
  * Xvfb, with a short idle timeout); each scenario installs its own copy of the dev build under an
  * add-on id of its own, which gives it its own moz-extension origin, storage and permissions, and
- * uninstalls it after.
+ * uninstalls it after. Each Firefox has a HOME folder of its own, where a scenario's enterprise policy
+ * for its copy is written before the install (../harness/firefoxPolicy.ts).
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { root } from '../harness/chromium.ts';
 import type { HttpsFront } from '../harness/httpsFront.ts';
 import { eventually } from '../harness/eventually.ts';
+import { createFirefoxHome, type FirefoxHome } from '../harness/firefoxPolicy.ts';
 import { startNamesProxy, type NamesProxy } from '../harness/namesProxy.ts';
 import { isSignInAddress, type Answer } from '../harness/signIn.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
@@ -203,6 +205,8 @@ interface PooledBrowser {
   browser: Browser;
   display: Display | undefined;
   proxy: NamesProxy | undefined;
+  /** Its HOME, which holds the managed storage of the copies installed into it. */
+  home: FirefoxHome;
 }
 
 /** As many add-on ids as a file's scenarios may need, each with a fixed moz-extension UUID (below). */
@@ -219,12 +223,13 @@ interface BidiFrame {
 async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSuspend: boolean }, fronts: readonly HttpsFront[]): Promise<PooledBrowser> {
   const display = headed ? await startXvfb() : undefined;
   const proxy = fronts.length > 0 ? await startNamesProxy(fronts) : undefined;
+  const home = await createFirefoxHome();
   const uuids = Object.fromEntries(Array.from({ length: MAX_INSTALLS }, (_, n) => [addonId(n), addonUuid(n)]));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: !headed,
-    ...(display ? { env: { ...process.env, DISPLAY: display.name } } : {}),
+    env: { ...process.env, HOME: home.dir, ...(display ? { DISPLAY: display.name } : {}) },
     args: ['--remote-allow-system-access'],
     // The fronts' throwaway certificates. WebDriver's `acceptInsecureCerts` turns certificate errors
     // off for the whole browser (Firefox's certificate override service), so for the add-on's own
@@ -242,7 +247,7 @@ async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSusp
       ...(idleSuspend ? { 'extensions.background.idle.timeout': 1000 } : {}),
     },
   });
-  return { browser, display, proxy };
+  return { browser, display, proxy, home };
 }
 
 class FirefoxBrowser implements ScenarioBrowser {
@@ -417,11 +422,11 @@ class FirefoxBrowser implements ScenarioBrowser {
     return this.pooled.display;
   }
 
-  /** Closes the scenario's tabs and uninstalls its copy (Firefox deletes an uninstalled add-on's data). */
+  /** Closes the scenario's tabs and uninstalls its copy (Firefox deletes an uninstalled add-on's data) and its policy. */
   async close(): Promise<void> {
     await Promise.all(this.tabs.map((tab) => tab.close()));
     await this.pooled.browser.uninstallExtension(this.id);
-    await rm(this.extensionDir, { recursive: true, force: true });
+    await Promise.all([rm(this.extensionDir, { recursive: true, force: true }), this.pooled.home.removePolicy(this.id)]);
   }
 }
 
@@ -457,7 +462,7 @@ export function firefoxDriver(build: Build): BrowserDriver {
       await browserFor(request);
     },
     async launch(request) {
-      const { needs } = request;
+      const { needs, policy } = request;
       const pooled = browserFor(request);
       if (installs === MAX_INSTALLS) throw new Error(`more than ${MAX_INSTALLS} scenarios: raise MAX_INSTALLS`);
       const n = installs++;
@@ -471,6 +476,7 @@ export function firefoxDriver(build: Build): BrowserDriver {
       // Firefox grants a manifest's host permissions, `<all_urls>` too, when it is installed this way.
       if (needs.includes('capture-tab')) await mayCaptureAnyTab(extensionDir);
       const ready = await pooled;
+      if (policy) await ready.home.setPolicy(addonId(n), policy);
       const id = await ready.browser.installExtension(extensionDir);
       return new FirefoxBrowser(ready, id, addonUuid(n), extensionDir);
     },
@@ -481,6 +487,7 @@ export function firefoxDriver(build: Build): BrowserDriver {
         await pooled.browser.close();
         await pooled.display?.stop();
         await pooled.proxy?.close();
+        await pooled.home.remove();
       }
     },
   };

@@ -4,7 +4,7 @@
  * report lists it rather than losing it; the README's Firefox section lists it too.
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
+import { startIdentityProvider, startSandbox, type IdentityProvider, type Sandbox } from '../../sandbox/server.ts';
 import type { HttpsFront } from '../harness/httpsFront.ts';
 import { startImageSite, type ImageSite } from '../harness/imageSite.ts';
 import { IMAGE_SITE_DOMAIN, OUTSIDE_GLEAN_URL, STORE_GLEAN_URL, STORE_INSTANCE, startStoreFronts, type StoreFronts } from '../harness/storeNames.ts';
@@ -44,17 +44,26 @@ export interface ScenarioContext {
   browser: ScenarioBrowser;
   /** Shared by the file's scenarios, online and without faults when each begins; mark its log with requestsFrom. */
   sandbox: Sandbox;
+  /** A company's identity provider, shared by the file's scenarios; the sandbox trusts its access tokens. */
+  identityProvider: IdentityProvider;
   glean: GleanServer;
   /** The sandbox again, as a server outside `*.glean.com` (store builds only). */
   outsideGleanUrl: string;
   /** Shared by the file's scenarios. */
   site: ScenarioSite;
+  /** The enterprise policy the scenario's copy of the extension was installed under, if it has one. */
+  policy: Readonly<Record<string, unknown>> | undefined;
 }
+
+/** What a scenario's policy is made from, before its browser has an extension. */
+export type PolicyContext = Pick<ScenarioContext, 'sandbox' | 'identityProvider' | 'glean'> & { browserName: ScenarioBrowser['name'] };
 
 export interface Scenario {
   name: string;
   /** What beyond the basics it needs; see `Capability`. */
   needs?: readonly Capability[];
+  /** An enterprise policy for its copy of the extension, set as an administrator does before it is installed. */
+  policy?: (context: PolicyContext) => Readonly<Record<string, unknown>>;
   run(context: ScenarioContext): Promise<void>;
 }
 
@@ -78,13 +87,15 @@ export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario
 
   describe(`scenarios in ${driver.name} (${driver.build} build)`, () => {
     let sandbox: Sandbox;
+    let identityProvider: IdentityProvider;
     let imageSite: ImageSite;
     let names: StoreFronts | undefined;
     let glean: GleanServer;
     let site: ScenarioSite;
     let fronts: readonly HttpsFront[] = [];
     before(async () => {
-      [sandbox, imageSite] = await Promise.all([startSandbox({ port: 0 }), startImageSite()]);
+      [sandbox, identityProvider, imageSite] = await Promise.all([startSandbox({ port: 0 }), startIdentityProvider(), startImageSite()]);
+      sandbox.trust(identityProvider);
       if (driver.build === 'store') {
         names = await startStoreFronts({ sandboxPort: sandbox.port, sitePort: Number(new URL(imageSite.pageUrl).port) });
         fronts = names.fronts;
@@ -97,11 +108,12 @@ export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario
     });
     after(async () => {
       await driver.dispose();
-      await Promise.all([sandbox?.close(), imageSite?.close(), names?.close()]);
+      await Promise.all([sandbox?.close(), identityProvider?.close(), imageSite?.close(), names?.close()]);
     });
 
-    // Hooks run only for the tests that run (not for those skipped or filtered out by name), and
-    // node:test times a test's own function apart from its hooks.
+    // Hooks run only for the tests that run (not for those skipped or filtered out by name), and a
+    // hook's timeout is its own: the test's applies to its function alone. (The duration node:test
+    // reports for a test includes its hooks: the first scenario of a kind shows its browser's start.)
     const byName = new Map(runs.map((scenario) => [scenario.name, scenario]));
     beforeEach(
       async (context) => {
@@ -117,9 +129,10 @@ export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario
       test(scenario.name, { timeout: SCENARIO_TIMEOUT_MS }, async () => {
         await sandbox.goOnline();
         sandbox.clearFaults();
-        const browser = await driver.launch({ needs: scenario.needs ?? [], fronts });
+        const policy = scenario.policy?.({ sandbox, identityProvider, glean, browserName: driver.name });
+        const browser = await driver.launch({ needs: scenario.needs ?? [], fronts, policy });
         try {
-          await scenario.run({ browser, sandbox, glean, outsideGleanUrl: OUTSIDE_GLEAN_URL, site });
+          await scenario.run({ browser, sandbox, identityProvider, glean, outsideGleanUrl: OUTSIDE_GLEAN_URL, site, policy });
         } finally {
           await browser.close();
         }

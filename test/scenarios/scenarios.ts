@@ -9,6 +9,7 @@ import { imageAddress } from '../../src/shared/imageAddress.ts';
 import { DEFAULT_TIMEOUTS } from '../../src/glean/client.ts';
 import { instanceHostPattern } from '../../src/glean/instance.ts';
 import type { ImageMetadata } from '../../src/shared/imageMetadata.ts';
+import { EXTENSION_REDIRECT_PATTERNS } from '../../sandbox/oauth/redirectPatterns.ts';
 import type { Fault, RecordedRequest } from '../../sandbox/server.ts';
 import { eventually } from '../harness/eventually.ts';
 import { pngFile, testFile } from '../harness/files.ts';
@@ -24,7 +25,7 @@ interface ExtensionApis {
   permissions: { contains(permissions: { origins: string[] }): Promise<boolean> };
   notifications: { getAll(): Promise<Record<string, unknown>> };
   action: { getBadgeText(details: Record<string, never>): Promise<string> };
-  storage: { local: { get(keys: null): Promise<Record<string, unknown>> } };
+  storage: { local: { get(keys: null): Promise<Record<string, unknown>> }; managed: { get(keys: null): Promise<Record<string, unknown>> } };
 }
 interface PageGlobals {
   browser?: ExtensionApis;
@@ -124,20 +125,33 @@ const tokenRequests = (requests: RecordedRequest[], grantType: 'authorization_co
 
 /**
  * The signed-in start every sign-in scenario shares, as a person signs in on a fresh Options page: the
- * instance typed, "Sign in with Glean", "Allow" in the browser's sign-in window; resolves once the page
- * says "Signed in to …".
+ * instance typed (unless the policy set it), "Sign in with Glean", "Allow" in the browser's sign-in
+ * window; resolves once the page says "Signed in to …".
  */
-async function signIn({ browser, sandbox, glean }: ScenarioContext): Promise<ExtensionPage> {
-  // The browser keeps the sandbox's sign-in cookie from an earlier scenario, and a server that
+async function signIn({ browser, sandbox, identityProvider, glean, policy }: ScenarioContext): Promise<ExtensionPage> {
+  // The browser keeps the servers' sign-in cookies from an earlier scenario, and a server that
   // remembers the person redirects at once: no window would open to answer.
   sandbox.oauth.endSessions();
+  identityProvider.endSessions();
   const options = await browser.openExtensionPage('options.html');
   const form = options.within('form', 'Connection');
   await form.waitForButton('Sign in with Glean');
-  await form.fill('Glean instance', glean.instance);
+  // An instance set by policy is in the field already, read-only: a person signs in without typing it.
+  if (policy?.server === undefined) await form.fill('Glean instance', glean.instance);
+  else await form.waitForText('Set by your administrator');
   await Promise.all([browser.answerSignInWindow('Allow'), form.click('Sign in with Glean')]);
   await options.waitForText(`Signed in to ${glean.host}`);
   return options;
+}
+
+/** The extension holds the scenario's policy as its own `storage.managed` (in either browser), and Options shows its instance. */
+async function assertPolicyRead(options: ExtensionPage, { glean, policy }: ScenarioContext): Promise<void> {
+  const managed = await options.evaluate(() => {
+    const scope = globalThis as unknown as PageGlobals;
+    return (scope.browser ?? scope.chrome).storage.managed.get(null);
+  }, undefined);
+  assert.deepEqual(managed, policy, 'storage.managed holds the policy');
+  assert.equal(await options.within('form', 'Connection').fieldValue('Glean instance'), glean.instance, 'the instance the policy set');
 }
 
 /** Everything in the extension's storage.local, as a page reads it (the token is kept there sealed). */
@@ -913,6 +927,76 @@ export const SCENARIOS: readonly Scenario[] = [
       const uploads = uploadsWithId(requests.all(), 'scenario-while-signed-out');
       assert.deepEqual(uploads.map((r) => [r.status, r.credential]), [[401, 'glean-oauth'], [200, 'glean-oauth']], 'sent again only once signed in again');
       assert.equal(uploads[1]?.bodySha256, file.sha256, 'byte for byte');
+    },
+  },
+
+  {
+    name: 'Sign in by policy: a static client id set by the administrator signs in from Options with no registration request, and a lookup goes with its token',
+    policy: ({ sandbox, glean, browserName }) => ({
+      server: glean.instance,
+      signInMethod: 'glean',
+      oauthClientId: sandbox.oauth.addStaticClient({ redirectUriPatterns: [EXTENSION_REDIRECT_PATTERNS[browserName]] }),
+    }),
+    async run(context) {
+      const { browser, sandbox, policy } = context;
+      const everything = everythingFrom(sandbox);
+      const options = await signIn(context);
+      await assertPolicyRead(options, context);
+      const redirectUrl = await options.fieldValue('Redirect URL');
+      const { form } = await lookUpKey(browser, sandbox.samples[0]?.key ?? '');
+      await form.waitForText('from Glean', 'status');
+
+      const sent = everything();
+      assert.deepEqual(sent.filter((r) => r.oauth?.endpoint === 'register'), [], 'no registration request');
+      const authorize = sent.filter((r) => r.oauth?.endpoint === 'authorize');
+      assert.ok(authorize.length > 0);
+      for (const request of authorize) {
+        assert.equal(request.query.client_id, policy?.oauthClientId, "the policy's client signed in");
+        assert.equal(request.query.redirect_uri, redirectUrl);
+      }
+      assert.deepEqual(
+        tokenRequests(sent, 'authorization_code').map((r) => r.status),
+        [200],
+      );
+      assert.deepEqual(
+        sent.filter((r) => r.operation === 'images').map((r) => [r.status, r.credential, r.headers['x-glean-auth-type']]),
+        [[200, 'glean-oauth', undefined]],
+      );
+    },
+  },
+
+  {
+    name: "Sign in by policy: the company's identity provider set by the administrator signs in from Options, and a lookup reaches Glean with its access token and X-Glean-Auth-Type: OAUTH",
+    policy: ({ identityProvider, glean, browserName }) => ({
+      server: glean.instance,
+      signInMethod: 'idp',
+      idpIssuer: identityProvider.issuer,
+      idpClientId: identityProvider.addClient({ redirectUriPatterns: [EXTENSION_REDIRECT_PATTERNS[browserName]] }),
+    }),
+    async run(context) {
+      const { browser, sandbox, identityProvider, glean, policy } = context;
+      const everything = everythingFrom(sandbox);
+      const atProvider = identityProvider.requests.length;
+      const options = await signIn(context);
+      await assertPolicyRead(options, context);
+      await options.waitForText(`Signed in to ${glean.host} with your company's sign-in`);
+      const { form } = await lookUpKey(browser, sandbox.samples[0]?.key ?? '');
+      await form.waitForText('from Glean', 'status');
+
+      const signedIn = identityProvider.requests.slice(atProvider);
+      const authorize = signedIn.filter((r) => r.oauth?.endpoint === 'authorize');
+      assert.ok(authorize.length > 0 && authorize.every((r) => r.query.client_id === policy?.idpClientId), "the policy's client signed in at the identity provider");
+      assert.deepEqual(tokenRequests(signedIn, 'authorization_code').map((r) => r.status), [200]);
+      const sent = everything();
+      assert.deepEqual(sent.filter((r) => r.oauth !== undefined), [], "Glean's own sign-in was not used");
+      const lookups = sent.filter((r) => r.operation === 'images');
+      assert.deepEqual(
+        lookups.map((r) => [r.status, r.credential, r.headers['x-glean-auth-type']]),
+        [[200, 'idp-oauth', 'OAUTH']],
+      );
+      const accessToken = /^Bearer (\S+)$/.exec(lookups[0]?.headers.authorization ?? '')?.[1] ?? '';
+      const status = identityProvider.accessTokenStatus(accessToken);
+      assert.ok(status.known && status.valid && status.clientId === policy?.idpClientId, "the identity provider's own access token, issued to the policy's client");
     },
   },
 ];
