@@ -17,6 +17,14 @@ export interface Display {
   name: string;
   /** Presses keys (xdotool names, such as `Up` or `Return`) in whatever has the focus, as a person would. */
   key(...keys: string[]): Promise<void>;
+  /** Types a browser's keyboard shortcut as `commands.getAll()` writes it ("Alt+Shift+P"), all keys at once. */
+  shortcut(shortcut: string): Promise<void>;
+  /**
+   * Gives the keyboard to the visible window whose title starts with `title` (browsers title a window
+   * after its page). With no window manager, X leaves the focus on the root window and Firefox takes no
+   * key typed there; Chromium takes the focus itself when its window shows.
+   */
+  focusWindow(title: string): Promise<void>;
   /** Runs `action`, then waits until a popup shows that did not before: a menu, a submenu. */
   opening(action: () => Promise<unknown>, timeoutMs?: number): Promise<void>;
   /**
@@ -72,6 +80,16 @@ export async function startXvfb(): Promise<Display> {
     async key(...keys) {
       await xdotool('key', '--delay', '50', ...keys);
     },
+    async shortcut(shortcut) {
+      await xdotool('key', shortcutKeys(shortcut));
+    },
+    async focusWindow(title) {
+      // xdotool matches names as POSIX extended regular expressions.
+      const { stdout } = await xdotool('search', '--onlyvisible', '--name', `^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+      const [id] = stdout.split('\n').filter(Boolean);
+      if (!id) throw new Error(`no window titled "${title}…"`);
+      await xdotool('windowfocus', '--sync', id);
+    },
     async opening(action, timeoutMs = 10_000) {
       const before = await popups();
       await action();
@@ -87,4 +105,13 @@ export async function startXvfb(): Promise<Display> {
       await gone;
     },
   };
+}
+
+/** xdotool's name for each key of a WebExtension shortcut (https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/manifest.json/commands#key_combinations). */
+export function shortcutKeys(shortcut: string): string {
+  const names: Record<string, string> = { Ctrl: 'ctrl', MacCtrl: 'ctrl', Alt: 'alt', Shift: 'shift', Command: 'super', Comma: 'comma', Period: 'period', Space: 'space' };
+  return shortcut
+    .split('+')
+    .map((key) => names[key] ?? (key.length === 1 ? key.toLowerCase() : key))
+    .join('+');
 }
