@@ -734,7 +734,8 @@ export const SCENARIOS: readonly Scenario[] = [
       await uploadSelected(popup, { type: 'UGC', id: 'scenario-copy-image' });
       const item = uploadItem(popup, 'scenario-copy-image.png');
       await item.waitForText('Uploaded');
-      // The image as Glean gave it back (src/popup/copyImage.ts reads the upload's URL), written from the click.
+      // The job's image (its bytes in the upload store, else the cache's copy: uploadedImage in
+      // src/popup/RecentUploads.tsx), written as PNG from the click (src/popup/copyImage.ts).
       await item.click('Copy image');
       await item.waitForButton('Copied');
       const copied = await context.browser.readClipboardImage(popup);
