@@ -1,7 +1,7 @@
 /// <reference types="chrome" />
 /**
  * The `screenshot-tab` keyboard command end to end in Chromium, as a person uses it: a headed browser on
- * an Xvfb display of its own, the page in front, and its shortcut (Alt+Shift+S, the manifest's suggested
+ * an Xvfb display of its own, the page in front, and its shortcut (Alt+Shift+Y, the manifest's suggested
  * key) typed on the display with xdotool. Nothing is simulated: the build is the plain dev build (no
  * `<all_urls>`), so the capture runs only on the `activeTab` grant the shortcut itself gives; the popup is
  * the real toolbar popup, reached over CDP.
@@ -63,10 +63,10 @@ async function pageInFront(): Promise<Page> {
 
 test('pressing the screenshot-tab shortcut captures the tab and opens the toolbar popup with the capture selected', async () => {
   const shortcut = await shortcutOf('screenshot-tab');
-  assert.equal(shortcut, 'Alt+Shift+S');
+  assert.equal(shortcut, 'Alt+Shift+Y');
   const page = await pageInFront();
   const size = await page.evaluate(() => ({ width: Math.round(innerWidth * devicePixelRatio), height: Math.round(innerHeight * devicePixelRatio) }));
-  await display.key('alt+shift+s');
+  await display.key('alt+shift+y');
   const { popup, disconnect } = await attachToToolbarPopup(extension);
   try {
     const worker = await extension.worker();

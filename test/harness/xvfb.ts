@@ -19,6 +19,14 @@ export interface Display {
   key(...keys: string[]): Promise<void>;
   /** Moves the pointer to (x, y) on the screen and clicks its right button, as a person would. */
   rightClick(x: number, y: number): Promise<void>;
+  /** Types a browser's keyboard shortcut as `commands.getAll()` writes it ("Alt+Shift+P"), all keys at once. */
+  shortcut(shortcut: string): Promise<void>;
+  /**
+   * Gives the keyboard to the visible window whose title starts with `title` (browsers title a window
+   * after its page). With no window manager, X leaves the focus on the root window and Firefox takes no
+   * key typed there; Chromium takes the focus itself when its window shows.
+   */
+  focusWindow(title: string): Promise<void>;
   /** Runs `action`, then waits until a popup shows that did not before: a menu, a submenu. */
   opening(action: () => Promise<unknown>, timeoutMs?: number): Promise<void>;
   /**
@@ -77,6 +85,16 @@ export async function startXvfb(): Promise<Display> {
     async rightClick(x, y) {
       await xdotool('mousemove', '--sync', String(Math.round(x)), String(Math.round(y)), 'click', '3');
     },
+    async shortcut(shortcut) {
+      await xdotool('key', shortcutKeys(shortcut));
+    },
+    async focusWindow(title) {
+      // xdotool matches names as POSIX extended regular expressions.
+      const { stdout } = await xdotool('search', '--onlyvisible', '--name', `^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+      const [id] = stdout.split('\n').filter(Boolean);
+      if (!id) throw new Error(`no window titled "${title}…"`);
+      await xdotool('windowfocus', '--sync', id);
+    },
     async opening(action, timeoutMs = 10_000) {
       const before = await popups();
       await action();
@@ -92,4 +110,13 @@ export async function startXvfb(): Promise<Display> {
       await gone;
     },
   };
+}
+
+/** xdotool's name for each key of a WebExtension shortcut (https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/manifest.json/commands#key_combinations). */
+export function shortcutKeys(shortcut: string): string {
+  const names: Record<string, string> = { Ctrl: 'ctrl', MacCtrl: 'ctrl', Alt: 'alt', Shift: 'shift', Command: 'super', Comma: 'comma', Period: 'period', Space: 'space' };
+  return shortcut
+    .split('+')
+    .map((key) => names[key] ?? (key.length === 1 ? key.toLowerCase() : key))
+    .join('+');
 }

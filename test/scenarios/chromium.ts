@@ -92,6 +92,9 @@ class ChromiumWebPage implements WebPage {
   async imagesLoaded(): Promise<void> {
     await this.page.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
   }
+  visibleSize(): Promise<{ width: number; height: number }> {
+    return this.page.evaluate(() => ({ width: Math.round(innerWidth * devicePixelRatio), height: Math.round(innerHeight * devicePixelRatio) }));
+  }
 }
 
 function own<T>(value: unknown, type: new (...args: never[]) => T): T {
@@ -296,6 +299,30 @@ class ChromiumBrowser implements ScenarioBrowser {
     return page.evaluate(() => navigator.clipboard.readText());
   }
 
+  /** Headless too: Chromium's headless clipboard keeps images (re-encoded as PNG). */
+  async readClipboardImage(extensionPage: ExtensionPage): Promise<Buffer | null> {
+    const { page } = own(extensionPage, ChromiumExtensionPage);
+    await this.allowClipboard(page);
+    const base64 = await page.evaluate(async () => {
+      const item = (await navigator.clipboard.read()).find((entry) => entry.types.includes('image/png'));
+      if (!item) return null;
+      const bytes = new Uint8Array(await (await item.getType('image/png')).arrayBuffer());
+      let binary = '';
+      for (const byte of bytes) binary += String.fromCharCode(byte);
+      return btoa(binary);
+    });
+    return base64 === null ? null : Buffer.from(base64, 'base64');
+  }
+
+  /** The page in front, its window given the keyboard on the display, then the keys. */
+  async pressShortcut(webPage: WebPage, shortcut: string): Promise<void> {
+    const display = this.requireDisplay();
+    const { page } = own(webPage, ChromiumWebPage);
+    await page.bringToFront();
+    await display.focusWindow(await page.title());
+    await display.shortcut(shortcut);
+  }
+
   /**
    * Chrome lets a page read the clipboard only with the person's leave (a prompt headless Chrome cannot
    * show), and write it outside a click only when focused: the test gives both. To every origin of this
@@ -354,11 +381,11 @@ async function copyWithPolicy(policy: Readonly<Record<string, unknown>>, dist: s
 
 /** Loads `build`: dist/chrome (store) or dist/chrome-dev. */
 export function chromiumDriver(build: Build): BrowserDriver {
-  /** Started on first use: headless, and headed on an Xvfb display for the real menu and prompt. */
+  /** Started on first use: headless, and headed on an Xvfb display for the real menu, prompt and shortcuts. */
   const browsers = new Map<'headless' | 'headed', Promise<PooledBrowser>>();
   /** The running Chromium of the kind this request calls for, started if there is none yet. */
   const browserFor = ({ needs, fronts }: LaunchRequest): Promise<PooledBrowser> => {
-    const kind = needsDisplay(needs, ['native-context-menu', 'permission-prompt', 'allow-prompt']) ? 'headed' : 'headless';
+    const kind = needsDisplay(needs, ['native-context-menu', 'permission-prompt', 'allow-prompt', 'keyboard-shortcut']) ? 'headed' : 'headless';
     let pooled = browsers.get(kind);
     if (!pooled) browsers.set(kind, (pooled = startBrowser(kind === 'headed', fronts)));
     return pooled;

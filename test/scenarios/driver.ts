@@ -50,6 +50,8 @@ export interface ExtensionPage extends Scope {
 export interface WebPage {
   /** Waits until every image of the page has loaded. */
   imagesLoaded(): Promise<void>;
+  /** The visible part of the page in device pixels: the size of a capture of its tab. */
+  visibleSize(): Promise<{ width: number; height: number }>;
 }
 
 /** The items of the extension's image menu (src/worker/contextMenu/menuItems.ts), in menu order. */
@@ -70,6 +72,10 @@ export type Capability =
   | 'paste-image'
   /** A real drop of a file from outside the page. */
   | 'drop-file'
+  /** An image the page put on the system clipboard, read back from it (a real clipboard, not only text). */
+  | 'clipboard-image'
+  /** A command's keyboard shortcut typed on the display, as a person presses it, into the window of a page. */
+  | 'keyboard-shortcut'
   /**
    * The browser's own permission prompt, shown for a site the build has no access to yet, answered
    * either way by keys as a person would (the store build: the dev build already reaches loopback).
@@ -118,6 +124,13 @@ export interface ScenarioBrowser {
   pasteText(page: ExtensionPage, text: string): Promise<void>;
   /** What the clipboard holds as text, read in the page as the page itself could. */
   readClipboardText(page: ExtensionPage): Promise<string>;
+  /** The PNG the clipboard holds, read in the page as the page itself could; null when it holds none. */
+  readClipboardImage(page: ExtensionPage): Promise<Buffer | null>;
+  /**
+   * Brings `page` to the front, gives its window the keyboard, and types `shortcut` (as the browser
+   * writes it in `commands.getAll()`, such as "Alt+Shift+P") on the display.
+   */
+  pressShortcut(page: WebPage, shortcut: string): Promise<void>;
   /** Ends the scenario: its pages and its extension go; the browser may serve the next scenario. */
   close(): Promise<void>;
 }

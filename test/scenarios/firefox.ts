@@ -182,6 +182,9 @@ class FirefoxWebPage implements WebPage {
   async imagesLoaded(): Promise<void> {
     await this.tab.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
   }
+  visibleSize(): Promise<{ width: number; height: number }> {
+    return this.tab.evaluate(() => ({ width: Math.round(innerWidth * devicePixelRatio), height: Math.round(innerHeight * devicePixelRatio) }));
+  }
 }
 
 function own<T>(value: unknown, type: new (...args: never[]) => T): T {
@@ -413,6 +416,37 @@ class FirefoxBrowser implements ScenarioBrowser {
     return tab.evaluate(() => navigator.clipboard.readText());
   }
 
+  /**
+   * Headed only: headless Firefox's clipboard keeps text but not images (a `clipboard.read()` there
+   * answers no items after an image was written; checked on ESR 153). Headed, the extension's own page
+   * reads back what it wrote with no paste prompt.
+   */
+  async readClipboardImage(extensionPage: ExtensionPage): Promise<Buffer | null> {
+    this.requireDisplay();
+    const { tab } = own(extensionPage, FirefoxExtensionPage);
+    const base64 = await tab.evaluate(async () => {
+      const item = (await navigator.clipboard.read()).find((entry) => entry.types.includes('image/png'));
+      if (!item) return null;
+      const bytes = new Uint8Array(await (await item.getType('image/png')).arrayBuffer());
+      let binary = '';
+      for (const byte of bytes) binary += String.fromCharCode(byte);
+      return btoa(binary);
+    });
+    return base64 === null ? null : Buffer.from(base64, 'base64');
+  }
+
+  /**
+   * The tab in front, then its window given the keyboard on the display (see `focusWindow` in
+   * ../harness/xvfb.ts: without it Firefox takes no typed key), then the keys.
+   */
+  async pressShortcut(webPage: WebPage, shortcut: string): Promise<void> {
+    const display = this.requireDisplay();
+    const { tab } = own(webPage, FirefoxWebPage);
+    await tab.bringToFront();
+    await display.focusWindow(await tab.title());
+    await display.shortcut(shortcut);
+  }
+
   dropFile(): Promise<void> {
     return Promise.reject(new Error(FIREFOX_CANNOT['drop-file']));
   }
@@ -444,8 +478,9 @@ export function firefoxDriver(build: Build): BrowserDriver {
   /** The running Firefox of the kind this request calls for, started if there is none yet. */
   const browserFor = ({ needs, fronts }: LaunchRequest): Promise<PooledBrowser> => {
     const kind = {
-      // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
-      headed: needsDisplay(needs, ['native-context-menu', 'paste-image']),
+      // The real menu and a typed shortcut need a window; an image reaches a paste, or a read, only
+      // through a real (X11) clipboard.
+      headed: needsDisplay(needs, ['native-context-menu', 'paste-image', 'clipboard-image', 'keyboard-shortcut']),
       // A short idle timeout would suspend the background under other scenarios too: only theirs has it.
       idleSuspend: needs.includes('suspend-background'),
     };

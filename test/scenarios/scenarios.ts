@@ -17,11 +17,15 @@ import { noisePng, putInSandbox } from '../harness/imageCache.ts';
 import { dropConnections, requestsFrom, type RequestsSince } from '../harness/requests.ts';
 import type { ExtensionPage, Scope, ScenarioBrowser } from './driver.ts';
 import type { Scenario, ScenarioContext } from './run.ts';
-import { pngSize, uploadedBytes } from '../harness/capture.ts';
+import { pngSize, uploadedBytes, uploadedScreenshot } from '../harness/capture.ts';
 
 /** The APIs of an extension page used here: Firefox's `browser`, or Chrome's `chrome` (promise-based in MV3). */
 interface ExtensionApis {
-  runtime: { sendMessage(message: unknown): Promise<unknown>; getBrowserInfo?: unknown };
+  runtime: { sendMessage(message: unknown): Promise<unknown>; getBrowserInfo?: unknown; getManifest(): unknown };
+  commands: { getAll(): Promise<{ name?: string; shortcut?: string }[]> };
+  /** Extension pages only: the extension's own open pages, its toolbar popup among them. */
+  extension: { getViews(filter: { type: 'popup' }): (Window & typeof globalThis)[] };
+  windows: { getAll(filter: { windowTypes: ['popup'] }): Promise<unknown[]> };
   permissions: { contains(permissions: { origins: string[] }): Promise<boolean> };
   notifications: { getAll(): Promise<Record<string, unknown>> };
   action: { getBadgeText(details: Record<string, never>): Promise<string> };
@@ -68,6 +72,45 @@ async function sentBeforeMarker({ sandbox }: ScenarioContext, requests: Requests
   await eventually('the marker lookup at Glean', async () => (sandbox.requests.some((request) => request.query.key === key) ? true : undefined));
   const all = requests.all();
   return all.slice(0, all.findIndex((request) => request.query.key === key));
+}
+
+/**
+ * Runs in an extension page: what the extension's open toolbar popup shows, once it shows a selected
+ * image (undefined before). The popup is the extension's own page, so `extension.getViews` hands over
+ * its window; `popupWindows` counts the stand-in windows src/worker/openPopup.ts opens where it cannot.
+ */
+async function readToolbarPopup(): Promise<{ popups: number; popupWindows: number; preview: string; type: string } | undefined> {
+  const { extension, windows } = (globalThis as unknown as PageGlobals).browser ?? (globalThis as unknown as PageGlobals).chrome;
+  const views = extension.getViews({ type: 'popup' });
+  const form = views[0]?.document.querySelector('form[aria-labelledby="upload-title"]');
+  const preview = form?.querySelector<HTMLImageElement>('img[alt^="Preview of "]');
+  if (!form || !preview) return undefined;
+  return {
+    popups: views.length,
+    popupWindows: (await windows.getAll({ windowTypes: ['popup'] })).length,
+    preview: preview.alt,
+    type: form.querySelector<HTMLSelectElement>('select[name="type"]')?.value ?? '',
+  };
+}
+
+/** Whether two PNGs hold the same pixels, decoded in the page as the browser decodes them. */
+function samePixels(page: ExtensionPage, a: Buffer, b: Buffer): Promise<boolean> {
+  return page.evaluate(
+    async (images) => {
+      const pixels = await Promise.all(
+        images.map(async (base64) => {
+          const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+          const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+          const context = canvas.getContext('2d');
+          if (!context) throw new Error('no 2d canvas');
+          context.drawImage(bitmap, 0, 0);
+          return Array.from(context.getImageData(0, 0, bitmap.width, bitmap.height).data);
+        }),
+      );
+      return pixels[0]?.length === pixels[1]?.length && (pixels[0] ?? []).every((value, i) => value === pixels[1]?.[i]);
+    },
+    [a.toString('base64'), b.toString('base64')],
+  );
 }
 
 /** Points the extension at the sandbox through the real message contract, as Save on the Options page does. */
@@ -670,6 +713,82 @@ export const SCENARIOS: readonly Scenario[] = [
       await item.click('Copy Markdown');
       await item.waitForButton('Copied');
       assert.equal(await context.browser.readClipboardText(popup), `![scenario-markdown.png](${url})`);
+    },
+  },
+
+  {
+    name: 'Popup: Copy image puts the uploaded image itself on the clipboard, as PNG',
+    needs: ['clipboard-image'],
+    async run(context) {
+      await configure(context);
+      const file = await pngFile('scenario-copy-image.png', 'copy image', 120);
+      const popup = await context.browser.openExtensionPage('popup.html');
+      await popup.within('form', 'Upload image').setInputFiles('Image file', file.path);
+      await uploadSelected(popup, { type: 'UGC', id: 'scenario-copy-image' });
+      const item = uploadItem(popup, 'scenario-copy-image.png');
+      await item.waitForText('Uploaded');
+      // The job's image (its bytes in the upload store, else the cache's copy: uploadedImage in
+      // src/popup/RecentUploads.tsx), written as PNG from the click (src/popup/copyImage.ts).
+      await item.click('Copy image');
+      await item.waitForButton('Copied');
+      const copied = await context.browser.readClipboardImage(popup);
+      assert.ok(copied, 'the clipboard holds a PNG');
+      assert.deepEqual(pngSize(copied), { width: 120, height: 120 });
+      // Browsers re-encode clipboard images: the same pixels, not the same bytes.
+      assert.ok(await samePixels(popup, copied, file.bytes), 'the pixels of the uploaded image');
+    },
+  },
+
+  {
+    name: 'Shortcut: screenshot-tab, typed over a web page, captures it and opens the toolbar popup with the capture selected as FEEDBACK',
+    // The plain build: the capture runs on the activeTab grant the typed shortcut gives, nothing else.
+    needs: ['keyboard-shortcut'],
+    async run(context) {
+      const { browser, site } = context;
+      await configure(context);
+      // Opened first, so it stays behind the web page: the toolbar popup is read through it
+      // (`extension.getViews`, which lists an extension's own open popup), never brought to the front.
+      const observer = await browser.openExtensionPage('options.html');
+      const { suggested, assigned } = await observer.evaluate(async () => {
+        const { runtime, commands } = (globalThis as unknown as PageGlobals).browser ?? (globalThis as unknown as PageGlobals).chrome;
+        const manifest = runtime.getManifest() as { commands: Record<string, { suggested_key: { default: string } }> };
+        return {
+          suggested: manifest.commands['screenshot-tab']?.suggested_key.default,
+          assigned: (await commands.getAll()).find((command) => command.name === 'screenshot-tab')?.shortcut,
+        };
+      }, undefined);
+      assert.ok(assigned, 'the browser gave screenshot-tab a shortcut');
+      assert.equal(assigned, suggested, 'the manifest’s suggested key');
+      const page = await browser.openWebPage(site.pageUrl('shortcut'));
+      await page.imagesLoaded();
+      const size = await page.visibleSize();
+      const requests = requestsFrom(context.sandbox);
+      await browser.pressShortcut(page, assigned);
+      const shown = await eventually('the toolbar popup with the capture selected', () => observer.evaluate(readToolbarPopup, undefined), 15_000);
+      assert.equal(shown.popups, 1, 'one toolbar popup');
+      assert.equal(shown.popupWindows, 0, 'the toolbar popup, not the window openPopup.ts falls back to');
+      assert.match(shown.preview, /^Preview of Screenshot of /);
+      assert.equal(shown.type, 'FEEDBACK');
+      // Uploaded from that popup (through its own form, its DOM driven from the observer page), the
+      // capture is the whole visible page. Two calls: preact renders the typed ID in a microtask after
+      // the input event, which has run by the time the first call answers; a submit before it would
+      // send the form's old state.
+      await observer.evaluate(() => {
+        const [view] = ((globalThis as unknown as PageGlobals).browser ?? (globalThis as unknown as PageGlobals).chrome).extension.getViews({ type: 'popup' });
+        const id = view?.document.querySelector<HTMLInputElement>('form[aria-labelledby="upload-title"] input[name="id"]');
+        if (!view || !id) throw new Error('the popup’s upload form is gone');
+        id.value = 'scenario-shortcut';
+        id.dispatchEvent(new view.Event('input', { bubbles: true }));
+      }, undefined);
+      await observer.evaluate(() => {
+        const [view] = ((globalThis as unknown as PageGlobals).browser ?? (globalThis as unknown as PageGlobals).chrome).extension.getViews({ type: 'popup' });
+        const form = view?.document.querySelector<HTMLFormElement>('form[aria-labelledby="upload-title"]');
+        if (!form) throw new Error('the popup’s upload form is gone');
+        form.requestSubmit();
+      }, undefined);
+      const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
+      assert.deepEqual(upload?.query, { type: 'FEEDBACK', id: 'scenario-shortcut' });
+      assert.deepEqual(await uploadedScreenshot(context.sandbox, 'scenario-shortcut'), size);
     },
   },
 
