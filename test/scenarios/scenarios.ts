@@ -565,6 +565,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...LOOKUP_FAULT_ROWS.map(
     (row, sample): Scenario => ({
       name: `Faults: a lookup that meets ${row.name} → ${row.requests} request(s), ${row.shows === 'image' ? 'the image' : 'what it means'}`,
+      inFullForChromium: 'test/e2e/lookupFaults.test.ts',
       async run(context) {
         await configure(context);
         await lookUpAgainst(context, row, sample);
@@ -574,6 +575,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Faults: a lookup Glean never answers ends at the per-try timeout with “took too long”, not retried',
+    inFullForChromium: 'test/e2e/lookupFaults.test.ts',
     async run(context) {
       await configure(context);
       await lookUpAgainst(context, { name: 'no answer', faults: [{ hang: true }], requests: 1, shows: 'Glean took too long to answer. Try again later.' }, 0);
@@ -582,6 +584,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Faults: an upload that meets a 503 is retried and ends Uploaded, sent once more',
+    inFullForChromium: 'test/e2e/uploadFaults.test.ts',
     async run(context) {
       const { browser, sandbox } = context;
       await configure(context);
@@ -599,6 +602,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Bad input: a text file, an empty file and an ID with control characters are refused with a message, and nothing is sent',
+    inFullForChromium: 'test/e2e/badInput.test.ts',
     async run(context) {
       const { browser } = context;
       await configure(context);
@@ -616,6 +620,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Options: an instance with a path, with credentials or a javascript: one, and an act-as that is no email are refused, and nothing is saved',
+    inFullForChromium: 'test/e2e/badInput.test.ts',
     async run(context) {
       const { browser } = context;
       await configure(context);
@@ -644,6 +649,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Token custody: the saved token never comes back to a page, and Glean gets it only as Authorization: Bearer',
+    inFullForChromium: 'test/e2e/tokenCustody.test.ts',
     async run(context) {
       const { browser, sandbox, glean } = context;
       const requests = requestsFrom(sandbox);
