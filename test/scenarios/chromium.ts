@@ -19,7 +19,7 @@ import { chromiumNameArgs, type HttpsFront } from '../harness/httpsFront.ts';
 import { buildWithPolicy, canWritePolicy, MANAGED_POLICY_DIR, waitForManaged } from '../harness/policy.ts';
 import { answerSignIn, type Answer } from '../harness/signIn.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
-import { asPattern, needsDisplay, type Build, type BrowserDriver, type ContainerRole, type ExtensionPage, type ImageMenuItem, type InPage, type LaunchRequest, type Scope, type ScenarioBrowser, type WebPage } from './driver.ts';
+import { asPattern, clipboardPngInPage, needsDisplay, type Build, type BrowserDriver, type ContainerRole, type ExtensionPage, type ImageMenuItem, type InPage, type LaunchRequest, type Scope, type ScenarioBrowser, type WebPage } from './driver.ts';
 
 /** Long enough for a slow CI machine, short enough that a stuck wait fails the scenario, not the file. */
 const ACTION_TIMEOUT_MS = 20_000;
@@ -303,14 +303,7 @@ class ChromiumBrowser implements ScenarioBrowser {
   async readClipboardImage(extensionPage: ExtensionPage): Promise<Buffer | null> {
     const { page } = own(extensionPage, ChromiumExtensionPage);
     await this.allowClipboard(page);
-    const base64 = await page.evaluate(async () => {
-      const item = (await navigator.clipboard.read()).find((entry) => entry.types.includes('image/png'));
-      if (!item) return null;
-      const bytes = new Uint8Array(await (await item.getType('image/png')).arrayBuffer());
-      let binary = '';
-      for (const byte of bytes) binary += String.fromCharCode(byte);
-      return btoa(binary);
-    });
+    const base64 = await page.evaluate(clipboardPngInPage);
     return base64 === null ? null : Buffer.from(base64, 'base64');
   }
 

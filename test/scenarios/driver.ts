@@ -181,3 +181,16 @@ export function asPattern(text: string | RegExp): RegExp {
 export function needsDisplay(needs: readonly Capability[], displayed: readonly Capability[]): boolean {
   return needs.some((need) => displayed.includes(need));
 }
+
+/**
+ * Runs in an extension page (each driver passes it to its `evaluate`): the clipboard's PNG as base64, or
+ * null when it holds none, read back as the page itself could.
+ */
+export async function clipboardPngInPage(): Promise<string | null> {
+  const item = (await navigator.clipboard.read()).find((entry) => entry.types.includes('image/png'));
+  if (!item) return null;
+  const bytes = new Uint8Array(await (await item.getType('image/png')).arrayBuffer());
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}

@@ -23,6 +23,7 @@ import { isSignInAddress, type Answer } from '../harness/signIn.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import {
   asPattern,
+  clipboardPngInPage,
   type Build,
   needsDisplay,
   type BrowserDriver,
@@ -424,14 +425,7 @@ class FirefoxBrowser implements ScenarioBrowser {
   async readClipboardImage(extensionPage: ExtensionPage): Promise<Buffer | null> {
     this.requireDisplay();
     const { tab } = own(extensionPage, FirefoxExtensionPage);
-    const base64 = await tab.evaluate(async () => {
-      const item = (await navigator.clipboard.read()).find((entry) => entry.types.includes('image/png'));
-      if (!item) return null;
-      const bytes = new Uint8Array(await (await item.getType('image/png')).arrayBuffer());
-      let binary = '';
-      for (const byte of bytes) binary += String.fromCharCode(byte);
-      return btoa(binary);
-    });
+    const base64 = await tab.evaluate(clipboardPngInPage);
     return base64 === null ? null : Buffer.from(base64, 'base64');
   }
 
