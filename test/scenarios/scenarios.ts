@@ -826,7 +826,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 
   {
-    name: 'Popup: “Screenshot this tab” selects the capture as FEEDBACK and uploads a PNG the size of the tab',
+    name: 'Popup: “Screenshot this tab” selects the capture as FEEDBACK and uploads a PNG the size of the tab, then one cropped by keyboard to the area typed',
     needs: ['capture-tab'],
     async run(context) {
       await configure(context);
@@ -835,18 +835,37 @@ export const SCENARIOS: readonly Scenario[] = [
       const popup = await context.browser.openExtensionPage('popup.html');
       const size = await popup.evaluate(() => ({ width: Math.round(innerWidth * devicePixelRatio), height: Math.round(innerHeight * devicePixelRatio) }), undefined);
       const form = popup.within('form', 'Upload image');
-      await form.click('Screenshot this tab');
-      await form.waitForImage(/^Preview of Screenshot of /);
-      assert.equal(await form.fieldValue('Type'), 'FEEDBACK');
-      await form.fill('ID', 'scenario-screenshot');
-      await form.click('Upload');
-      const [upload] = await requests.waitFor(1, { operation: 'uploadimage', timeoutMs: 15_000 });
-      assert.deepEqual(upload?.query, { type: 'FEEDBACK', id: 'scenario-screenshot' });
-      assert.equal(upload?.headers['content-type'], 'image/png');
-      const uploaded = popup.within('list', 'Recent uploads');
-      await uploaded.waitForText('Uploaded');
-      const [url] = await uploaded.links();
-      assert.deepEqual(pngSize(await uploadedBytes(context.sandbox, url ?? '')), size);
+      /** Screenshot this tab → its preview, type FEEDBACK; answers the capture's name, as its preview shows it. */
+      const capture = async (): Promise<string> => {
+        await form.click('Screenshot this tab');
+        await form.waitForImage(/^Preview of Screenshot of /);
+        assert.equal(await form.fieldValue('Type'), 'FEEDBACK');
+        const alt = await popup.evaluate(() => document.querySelector<HTMLImageElement>('img[alt^="Preview of Screenshot of "]')?.alt ?? '', undefined);
+        return alt.replace('Preview of ', '');
+      };
+      /** Upload under `id` → the size of the PNG Glean got, read at the URL Glean answered with. */
+      const upload = async (id: string, count: number): Promise<{ width: number; height: number }> => {
+        await form.fill('ID', id);
+        await form.click('Upload');
+        const uploads = await requests.waitFor(count, { operation: 'uploadimage', timeoutMs: 15_000 });
+        const sent = uploads.at(-1);
+        assert.deepEqual(sent?.query, { type: 'FEEDBACK', id });
+        assert.equal(sent?.headers['content-type'], 'image/png');
+        assert.ok(sent?.uploadedUrl, 'Glean took it');
+        return pngSize(await uploadedBytes(context.sandbox, sent.uploadedUrl));
+      };
+
+      await capture();
+      assert.deepEqual(await upload('scenario-screenshot', 1), size, 'the whole visible tab');
+
+      // The keyboard way to crop: the area typed in pixels, then Apply crop.
+      const name = await capture();
+      await form.click(`Crop ${name}`);
+      const crop = form.within('group', 'Crop screenshot');
+      for (const [field, value] of [['Left', '10'], ['Top', '20'], ['Width', '200'], ['Height', '100']] as const) await crop.fill(field, value);
+      await crop.click('Apply crop');
+      await form.waitForNoButton('Apply crop');
+      assert.deepEqual(await upload('scenario-screenshot-cropped', 2), { width: 200, height: 100 }, 'the area typed');
     },
   },
 
