@@ -95,8 +95,11 @@ export interface ScenarioBrowser {
   suspendBackground(): Promise<void>;
   /** Withdraws the extension's access to hosts matching `pattern`, the way a person can in this browser. */
   withholdHostAccess(pattern: string): Promise<void>;
-  /** Stands in for the person answering "Allow" to the permission prompt a "Grant access" click opened. */
-  allowPermissionPrompt(pattern: string): Promise<void>;
+  /**
+   * Answers "Allow" to the permission prompt a "Grant access" click on `page` opened for `pattern`: on
+   * the prompt itself where it is drawn (Chromium headed), otherwise as a person can elsewhere.
+   */
+  allowPermissionPrompt(page: ExtensionPage, pattern: string): Promise<void>;
   /**
    * Answers the browser's permission prompt that an action on `page` (a menu click, a Save) opened,
    * once it shows. Where the browser answers "Allow" itself (Firefox here), `allow` does nothing.
@@ -150,6 +153,19 @@ export interface BrowserDriver {
   launch(request: LaunchRequest): Promise<ScenarioBrowser>;
   /** Ends every browser `launch` started. */
   dispose(): Promise<void>;
+}
+
+/**
+ * The needs of the scenarios only a store build proves: the dev build may already reach the loopback
+ * servers the tests use, so nothing asks the person for a site, and the host access it starts with is
+ * not what people install. Chromium runs these against the store build (test/e2e/scenarios.chromium.store.test.ts)
+ * and the others against the dev build.
+ */
+export const PROVED_BY_STORE_BUILD: readonly Capability[] = ['permission-prompt', 'allow-prompt', 'withhold-host-access', 'blob-through-menu'];
+
+/** Whether a scenario with these needs is one of those (`PROVED_BY_STORE_BUILD`). */
+export function provedByStoreBuild(needs: readonly Capability[] = []): boolean {
+  return needs.some((need) => PROVED_BY_STORE_BUILD.includes(need));
 }
 
 /** A string matches as a substring, case and all; a RegExp as itself. */

@@ -400,7 +400,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Right-click: the real menu’s “Upload image to Glean” asks for the site at the first click (Allow), then uploads with the Options defaults',
-    needs: ['native-context-menu'],
+    needs: ['native-context-menu', 'allow-prompt'],
     async run(context) {
       const { browser, site } = context;
       await configure(context, { defaults: { type: 'ICON', id: 'scenario-menu' } });
@@ -517,7 +517,7 @@ export const SCENARIOS: readonly Scenario[] = [
       assert.deepEqual(requests.all(), [], 'nothing was sent without access');
 
       await popup.click('Grant access');
-      await browser.allowPermissionPrompt(pattern);
+      await browser.allowPermissionPrompt(popup, pattern);
       await popup.waitForNoButton('Grant access');
       // The background retries the upload by itself once access is granted.
       await item.waitForText('Uploaded');
