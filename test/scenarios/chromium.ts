@@ -222,12 +222,15 @@ class ChromiumBrowser implements ScenarioBrowser {
   /**
    * Chrome's prompt ("<extension> has requested additional permissions", Deny and Allow) is a dialog
    * drawn inside the browser window over the tab, not a window of its own, so the display shows no
-   * new window; but it takes the keyboard focus from the page, which `document.hasFocus()` sees (with
-   * Playwright's focus emulation off). Its focused, default button is **Deny**: so Escape denies.
-   * **Allow** is disabled for its first 500 ms on screen, and Tab skips a disabled button, so "Tab,
-   * Return" as soon as the focus moves pressed Deny (3 runs in 5 on a busy machine): Allow is answered
-   * once the display shows it enabled (../harness/permissionPrompt.ts). (The focus does not always
-   * come back to a web page after, so what the answer did is for the scenario to check.)
+   * new window. It takes the keyboard focus from the page, which `document.hasFocus()` sees (with
+   * Playwright's focus emulation off), but that is not enough: after the real context menu the page
+   * has lost the focus before any prompt. So the keys also wait until the display's pixels show the
+   * prompt (../harness/permissionPrompt.ts). Its focused, default button is **Deny**: Escape denies.
+   * **Allow** is disabled for its first 500 ms on screen and Tab skips a disabled button, so
+   * "Tab, Return" waits until Allow shows enabled. Sent at
+   * once, the keys missed the prompt or pressed Deny: the right-click "Allow" failed 5 runs in 5 that
+   * way on a busy machine, and passed 10 in 10 with these waits. (The focus does not always come back
+   * to a web page after, so what the answer did is for the scenario to check.)
    */
   async answerPermissionPrompt(target: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void> {
     const display = this.requireDisplay();
@@ -237,18 +240,17 @@ class ChromiumBrowser implements ScenarioBrowser {
     const cdp = await this.context.newCDPSession(page);
     await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
     await page.waitForFunction(() => !document.hasFocus());
-    if (answer === 'allow') {
-      let seen: AllowButton | undefined;
-      await eventually(
-        'the permission prompt’s Allow button to be enabled',
-        async () => ((seen = allowButton(await display.screen())) === 'enabled' ? true : undefined),
-        ACTION_TIMEOUT_MS,
-      ).catch((error: unknown) => {
-        throw new Error(`${String(error)} (last seen: ${seen === undefined ? 'no prompt' : `Allow ${seen}`})`);
-      });
-    }
-    await display.key(...(answer === 'allow' ? ['Tab', 'Return'] : ['Escape']));
     await cdp.detach();
+    const ready = (seen: AllowButton | undefined): boolean => (answer === 'allow' ? seen === 'enabled' : seen !== undefined);
+    let seen: AllowButton | undefined;
+    await eventually(
+      answer === 'allow' ? 'the permission prompt with its Allow button enabled' : 'the permission prompt',
+      async () => (ready((seen = allowButton(await display.screen()))) ? true : undefined),
+      ACTION_TIMEOUT_MS,
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; last seen: ${seen === undefined ? 'no prompt' : `a prompt with Allow ${seen}`}`);
+    });
+    await display.key(...(answer === 'allow' ? ['Tab', 'Return'] : ['Escape']));
   }
 
   /** Chrome shows the sign-in window as a page of the browser's context (../harness/signIn.ts). */
