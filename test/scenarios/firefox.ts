@@ -179,7 +179,11 @@ function own<T>(value: unknown, type: new (...args: never[]) => T): T {
 /** The `browser` global of an extension page, as far as this driver uses it. */
 interface ExtensionGlobals {
   browser: {
-    permissions: { remove(permissions: { origins: string[] }): Promise<boolean> };
+    permissions: {
+      remove(permissions: { origins: string[] }): Promise<boolean>;
+      getAll(): Promise<{ origins?: string[] }>;
+      contains(permissions: { origins: string[] }): Promise<boolean>;
+    };
     extension: { getBackgroundPage(): (Window & { scenarioMarker?: boolean }) | null };
   };
 }
@@ -300,12 +304,20 @@ class FirefoxBrowser implements ScenarioBrowser {
     }
   }
 
-  /** A person does this in about:addons → Permissions; an extension page may do it too. */
+  /**
+   * A person does this in about:addons → Permissions; an extension page may do it too. Every site the
+   * extension holds goes, as Chrome's "Site access: On click" does (./chromium.ts): removing `pattern`
+   * alone would leave a wider grant that covers it, such as the store build's `https://*.glean.com/*`.
+   */
   async withholdHostAccess(pattern: string): Promise<void> {
     const tab = await this.openTab('options.html');
     try {
-      const removed = await tab.evaluate((origins) => (globalThis as unknown as ExtensionGlobals).browser.permissions.remove({ origins }), [pattern]);
-      if (!removed) throw new Error(`Firefox did not remove ${pattern}`);
+      const stillGranted = await tab.evaluate(async (pattern) => {
+        const { permissions } = (globalThis as unknown as ExtensionGlobals).browser;
+        await permissions.remove({ origins: (await permissions.getAll()).origins ?? [] });
+        return permissions.contains({ origins: [pattern] });
+      }, pattern);
+      if (stillGranted) throw new Error(`Firefox still grants ${pattern} after removing every site`);
     } finally {
       await tab.close();
     }
