@@ -427,15 +427,18 @@ const FIREFOX_CANNOT = {
     'WebDriver BiDi can give files to a file input (input.setFiles) but cannot drag files into a page, and an Xvfb display has no file manager to drag them from',
 };
 
-/** Loads `build`: dist/firefox (store) or dist/firefox-dev. */
-export function firefoxDriver(build: Build): BrowserDriver {
+/**
+ * Loads `build`: dist/firefox (store) or dist/firefox-dev. With `alwaysHeaded`, scenarios that would
+ * run headless share the headed browser (one browser start fewer for a file of mostly headed ones).
+ */
+export function firefoxDriver(build: Build, { alwaysHeaded = false }: { alwaysHeaded?: boolean } = {}): BrowserDriver {
   /** Started on first use, one per kind. */
   const browsers = new Map<string, Promise<PooledBrowser>>();
   /** The running Firefox of the kind this request calls for, started if there is none yet. */
   const browserFor = ({ needs, fronts }: LaunchRequest): Promise<PooledBrowser> => {
     const kind = {
       // The real menu needs a window; a pasted image reaches the page only through a real (X11) clipboard.
-      headed: needsDisplay(needs, ['native-context-menu', 'paste-image']),
+      headed: alwaysHeaded || needsDisplay(needs, ['native-context-menu', 'paste-image']),
       // A short idle timeout would suspend the background under other scenarios too: only theirs has it.
       idleSuspend: needs.includes('suspend-background'),
     };
