@@ -227,10 +227,10 @@ class ChromiumBrowser implements ScenarioBrowser {
    * has lost the focus before any prompt. So the keys also wait until the display's pixels show the
    * prompt (../harness/permissionPrompt.ts). Its focused, default button is **Deny**: Escape denies.
    * **Allow** is disabled for its first 500 ms on screen and Tab skips a disabled button, so
-   * "Tab, Return" waits until Allow shows enabled. Sent at
-   * once, the keys missed the prompt or pressed Deny: the right-click "Allow" failed 5 runs in 5 that
-   * way on a busy machine, and passed 10 in 10 with these waits. (The focus does not always come back
-   * to a web page after, so what the answer did is for the scenario to check.)
+   * "Tab, Return" waits until Allow shows enabled. Sent at once, the keys missed the prompt or pressed
+   * Deny: the right-click "Allow" failed 5 runs in 5 that way on a busy machine, and passed 10 in 10
+   * with these waits. (The focus does not always come back to a web page after, so what the answer
+   * did is for the scenario to check.)
    */
   async answerPermissionPrompt(target: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void> {
     const display = this.requireDisplay();
