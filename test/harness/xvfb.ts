@@ -1,13 +1,18 @@
 /**
  * A virtual X display of the test's own, for a headed browser (a real native context menu needs one).
  * `-displayfd` lets Xvfb pick a free display number and tell it once it accepts connections, so
- * tests running at once never collide on a number.
+ * tests running at once never collide on a number. `-fbdir` has it keep the screen in a file, read
+ * by `screen()` (./screen.ts).
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { readScreen, type Screen } from './screen.ts';
 
 const run = promisify(execFile);
 const SCREEN = { width: 1280, height: 800 };
@@ -35,11 +40,14 @@ export interface Display {
    * menu with it, so a test that drives a menu first closes them and waits here.
    */
   withoutPopups(timeoutMs?: number): Promise<void>;
+  /** What the display shows now, browser UI drawn inside a window included. */
+  screen(): Promise<Screen>;
   stop(): Promise<void>;
 }
 
 export async function startXvfb(): Promise<Display> {
-  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${SCREEN.width}x${SCREEN.height}x24`, '-nolisten', 'tcp'], {
+  const framebufferDir = await mkdtemp(join(tmpdir(), 'glean-images-xvfb-'));
+  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${SCREEN.width}x${SCREEN.height}x24`, '-nolisten', 'tcp', '-fbdir', framebufferDir], {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
   });
   const exited = once(xvfb, 'exit').then(() => {
@@ -103,11 +111,16 @@ export async function startXvfb(): Promise<Display> {
     async withoutPopups(timeoutMs = 10_000) {
       await until('popups still showed', (showing) => showing.size === 0, timeoutMs);
     },
+    screen() {
+      return readScreen(join(framebufferDir, 'Xvfb_screen0'));
+    },
     async stop() {
-      if (xvfb.exitCode !== null) return;
-      const gone = once(xvfb, 'exit');
-      xvfb.kill();
-      await gone;
+      if (xvfb.exitCode === null) {
+        const gone = once(xvfb, 'exit');
+        xvfb.kill();
+        await gone;
+      }
+      await rm(framebufferDir, { recursive: true, force: true });
     },
   };
 }

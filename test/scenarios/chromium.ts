@@ -16,6 +16,8 @@ import { chromium, type BrowserContext, type CDPSession, type Locator, type Page
 import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { CHROMIUM, root } from '../harness/chromium.ts';
 import { chromiumNameArgs, type HttpsFront } from '../harness/httpsFront.ts';
+import { eventually } from '../harness/eventually.ts';
+import { allowButton, type AllowButton } from '../harness/permissionPrompt.ts';
 import { buildWithPolicy, canWritePolicy, MANAGED_POLICY_DIR, waitForManaged } from '../harness/policy.ts';
 import { answerSignIn, type Answer } from '../harness/signIn.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
@@ -206,11 +208,13 @@ class ChromiumBrowser implements ScenarioBrowser {
   }
 
   /**
-   * Chrome's permission prompt cannot be answered in headless mode, and headed it is drawn inside the
-   * browser window, where nothing tells a test that it has appeared. So the person's "Allow" is given
-   * the other way Chrome offers: adding the site in chrome://extensions (what "Allow" grants, too).
+   * Headed, the prompt the click opened is answered as a person does (`answerPermissionPrompt`). Chrome's
+   * permission prompt cannot be answered in headless mode, where it is not drawn: there the person's
+   * "Allow" is given the other way Chrome offers, adding the site in chrome://extensions (what "Allow"
+   * grants, too).
    */
-  async allowPermissionPrompt(pattern: string): Promise<void> {
+  async allowPermissionPrompt(page: ExtensionPage, pattern: string): Promise<void> {
+    if (this.pooled.display) return this.answerPermissionPrompt(page, 'allow');
     await this.onExtensionsPage(({ id, host }) => (globalThis as unknown as ExtensionsPage).chrome.developerPrivate.addHostPermission(id, host), { id: this.id, host: pattern });
   }
 
@@ -228,10 +232,15 @@ class ChromiumBrowser implements ScenarioBrowser {
   /**
    * Chrome's prompt ("<extension> has requested additional permissions", Deny and Allow) is a dialog
    * drawn inside the browser window over the tab, not a window of its own, so the display shows no
-   * new window; but it takes the keyboard focus from the page, which `document.hasFocus()` sees (with
-   * Playwright's focus emulation off). Its focused, default button is **Deny**: so
-   * Return or Escape denies, and **Tab, Return** moves to **Allow** and presses it. (The focus does not
-   * always come back to a web page after, so what the answer did is for the scenario to check.)
+   * new window. It takes the keyboard focus from the page, which `document.hasFocus()` sees (with
+   * Playwright's focus emulation off), but that is not enough: after the real context menu the page
+   * has lost the focus before any prompt. So the keys also wait until the display's pixels show the
+   * prompt (../harness/permissionPrompt.ts). Its focused, default button is **Deny**: Escape denies.
+   * **Allow** is disabled for its first 500 ms on screen and Tab skips a disabled button, so
+   * "Tab, Return" waits until Allow shows enabled. Sent at once, the keys missed the prompt or pressed
+   * Deny: the right-click "Allow" failed 5 runs in 5 that way on a busy machine, and passed 10 in 10
+   * with these waits. (The focus does not always come back to a web page after, so what the answer
+   * did is for the scenario to check.)
    */
   async answerPermissionPrompt(target: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void> {
     const display = this.requireDisplay();
@@ -241,8 +250,17 @@ class ChromiumBrowser implements ScenarioBrowser {
     const cdp = await this.context.newCDPSession(page);
     await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
     await page.waitForFunction(() => !document.hasFocus());
-    await display.key(...(answer === 'allow' ? ['Tab', 'Return'] : ['Escape']));
     await cdp.detach();
+    const ready = (seen: AllowButton | undefined): boolean => (answer === 'allow' ? seen === 'enabled' : seen !== undefined);
+    let seen: AllowButton | undefined;
+    await eventually(
+      answer === 'allow' ? 'the permission prompt with its Allow button enabled' : 'the permission prompt',
+      async () => (ready((seen = allowButton(await display.screen()))) ? true : undefined),
+      ACTION_TIMEOUT_MS,
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; last seen: ${seen === undefined ? 'no prompt' : `a prompt with Allow ${seen}`}`);
+    });
+    await display.key(...(answer === 'allow' ? ['Tab', 'Return'] : ['Escape']));
   }
 
   /** Chrome shows the sign-in window as a page of the browser's context (../harness/signIn.ts). */
@@ -372,13 +390,16 @@ async function copyWithPolicy(policy: Readonly<Record<string, unknown>>, dist: s
   return { dir, remove, policyId: id };
 }
 
-/** Loads `build`: dist/chrome (store) or dist/chrome-dev. */
-export function chromiumDriver(build: Build): BrowserDriver {
+/**
+ * Loads `build`: dist/chrome (store) or dist/chrome-dev. With `alwaysHeaded`, one headed browser on
+ * Xvfb serves every scenario (one browser start for a file whose scenarios mostly need a display).
+ */
+export function chromiumDriver(build: Build, { alwaysHeaded = false }: { alwaysHeaded?: boolean } = {}): BrowserDriver {
   /** Started on first use: headless, and headed on an Xvfb display for the real menu, prompt and shortcuts. */
   const browsers = new Map<'headless' | 'headed', Promise<PooledBrowser>>();
   /** The running Chromium of the kind this request calls for, started if there is none yet. */
   const browserFor = ({ needs, fronts }: LaunchRequest): Promise<PooledBrowser> => {
-    const kind = needsDisplay(needs, ['native-context-menu', 'permission-prompt', 'allow-prompt', 'keyboard-shortcut']) ? 'headed' : 'headless';
+    const kind = alwaysHeaded || needsDisplay(needs, ['native-context-menu', 'permission-prompt', 'allow-prompt', 'keyboard-shortcut']) ? 'headed' : 'headless';
     let pooled = browsers.get(kind);
     if (!pooled) browsers.set(kind, (pooled = startBrowser(kind === 'headed', fronts)));
     return pooled;

@@ -87,6 +87,11 @@ export type Capability =
    */
   | 'allow-prompt'
   /**
+   * A `blob:` image read in the page after a menu click, through the click's activeTab grant alone: only
+   * a store build, with no access to the image's site, proves that nothing else read it.
+   */
+  | 'blob-through-menu'
+  /**
    * `tabs.captureVisibleTab` from a popup opened as a tab. The product captures on the `activeTab` grant
    * of a toolbar click or a shortcut, which automation cannot give a page opened in a tab; a copy of the
    * build with `<all_urls>` stands in for it (as test/harness/capture.ts does in Chromium).
@@ -101,8 +106,11 @@ export interface ScenarioBrowser {
   suspendBackground(): Promise<void>;
   /** Withdraws the extension's access to hosts matching `pattern`, the way a person can in this browser. */
   withholdHostAccess(pattern: string): Promise<void>;
-  /** Stands in for the person answering "Allow" to the permission prompt a "Grant access" click opened. */
-  allowPermissionPrompt(pattern: string): Promise<void>;
+  /**
+   * Answers "Allow" to the permission prompt a "Grant access" click on `page` opened for `pattern`: on
+   * the prompt itself where it is drawn (Chromium headed), otherwise as a person can elsewhere.
+   */
+  allowPermissionPrompt(page: ExtensionPage, pattern: string): Promise<void>;
   /**
    * Answers the browser's permission prompt that an action on `page` (a menu click, a Save) opened,
    * once it shows. Where the browser answers "Allow" itself (Firefox here), `allow` does nothing.
@@ -170,6 +178,19 @@ export interface BrowserDriver {
   launch(request: LaunchRequest): Promise<ScenarioBrowser>;
   /** Ends every browser `launch` started. */
   dispose(): Promise<void>;
+}
+
+/**
+ * The needs of the scenarios only a store build proves: the dev build may already reach the loopback
+ * servers the tests use, so nothing asks the person for a site, and the host access it starts with is
+ * not what people install. Each browser runs these against its store build
+ * (test/e2e/scenarios.*.store.test.ts) and the others against its dev build.
+ */
+export const PROVED_BY_STORE_BUILD: readonly Capability[] = ['permission-prompt', 'allow-prompt', 'withhold-host-access', 'blob-through-menu'];
+
+/** Whether a scenario with these needs is one of those (`PROVED_BY_STORE_BUILD`). */
+export function provedByStoreBuild(needs: readonly Capability[] = []): boolean {
+  return needs.some((need) => PROVED_BY_STORE_BUILD.includes(need));
 }
 
 /** A string matches as a substring, case and all; a RegExp as itself. */

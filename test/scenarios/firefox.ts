@@ -196,7 +196,11 @@ function own<T>(value: unknown, type: new (...args: never[]) => T): T {
 /** The `browser` global of an extension page, as far as this driver uses it. */
 interface ExtensionGlobals {
   browser: {
-    permissions: { remove(permissions: { origins: string[] }): Promise<boolean> };
+    permissions: {
+      remove(permissions: { origins: string[] }): Promise<boolean>;
+      getAll(): Promise<{ origins?: string[] }>;
+      contains(permissions: { origins: string[] }): Promise<boolean>;
+    };
     extension: { getBackgroundPage(): (Window & { scenarioMarker?: boolean }) | null };
   };
 }
@@ -320,12 +324,20 @@ class FirefoxBrowser implements ScenarioBrowser {
     }
   }
 
-  /** A person does this in about:addons → Permissions; an extension page may do it too. */
+  /**
+   * A person does this in about:addons → Permissions; an extension page may do it too. Every site the
+   * extension holds goes, as Chrome's "Site access: On click" does (./chromium.ts): removing `pattern`
+   * alone would leave a wider grant that covers it, such as the store build's `https://*.glean.com/*`.
+   */
   async withholdHostAccess(pattern: string): Promise<void> {
     const tab = await this.openTab('options.html');
     try {
-      const removed = await tab.evaluate((origins) => (globalThis as unknown as ExtensionGlobals).browser.permissions.remove({ origins }), [pattern]);
-      if (!removed) throw new Error(`Firefox did not remove ${pattern}`);
+      const stillGranted = await tab.evaluate(async (pattern) => {
+        const { permissions } = (globalThis as unknown as ExtensionGlobals).browser;
+        await permissions.remove({ origins: (await permissions.getAll()).origins ?? [] });
+        return permissions.contains({ origins: [pattern] });
+      }, pattern);
+      if (stillGranted) throw new Error(`Firefox still grants ${pattern} after removing every site`);
     } finally {
       await tab.close();
     }
@@ -465,8 +477,11 @@ const FIREFOX_CANNOT = {
     'WebDriver BiDi can give files to a file input (input.setFiles) but cannot drag files into a page, and an Xvfb display has no file manager to drag them from',
 };
 
-/** Loads `build`: dist/firefox (store) or dist/firefox-dev. */
-export function firefoxDriver(build: Build): BrowserDriver {
+/**
+ * Loads `build`: dist/firefox (store) or dist/firefox-dev. With `alwaysHeaded`, scenarios that would
+ * run headless share the headed browser (one browser start fewer for a file of mostly headed ones).
+ */
+export function firefoxDriver(build: Build, { alwaysHeaded = false }: { alwaysHeaded?: boolean } = {}): BrowserDriver {
   /** Started on first use, one per kind. */
   const browsers = new Map<string, Promise<PooledBrowser>>();
   /** The running Firefox of the kind this request calls for, started if there is none yet. */
@@ -474,7 +489,7 @@ export function firefoxDriver(build: Build): BrowserDriver {
     const kind = {
       // The real menu and a typed shortcut need a window; an image reaches a paste, or a read, only
       // through a real (X11) clipboard.
-      headed: needsDisplay(needs, ['native-context-menu', 'paste-image', 'clipboard-image', 'keyboard-shortcut']),
+      headed: alwaysHeaded || needsDisplay(needs, ['native-context-menu', 'paste-image', 'clipboard-image', 'keyboard-shortcut']),
       // A short idle timeout would suspend the background under other scenarios too: only theirs has it.
       idleSuspend: needs.includes('suspend-background'),
     };

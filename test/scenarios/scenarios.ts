@@ -436,7 +436,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Right-click: the real menu’s “Upload image to Glean” asks for the site at the first click (Allow), then uploads with the Options defaults',
-    needs: ['native-context-menu'],
+    needs: ['native-context-menu', 'allow-prompt'],
     async run(context) {
       const { browser, site } = context;
       await configure(context, { defaults: { type: 'ICON', id: 'scenario-menu' } });
@@ -477,7 +477,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Right-click: a blob: image is read in the page through activeTab, with no access to its site',
-    needs: ['native-context-menu'],
+    needs: ['native-context-menu', 'blob-through-menu'],
     async run(context) {
       const { browser, site } = context;
       await configure(context, { defaults: { type: 'ICON', id: 'scenario-blob' } });
@@ -553,7 +553,7 @@ export const SCENARIOS: readonly Scenario[] = [
       assert.deepEqual(requests.all(), [], 'nothing was sent without access');
 
       await popup.click('Grant access');
-      await browser.allowPermissionPrompt(pattern);
+      await browser.allowPermissionPrompt(popup, pattern);
       await popup.waitForNoButton('Grant access');
       // The background retries the upload by itself once access is granted.
       await item.waitForText('Uploaded');
