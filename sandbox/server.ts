@@ -264,7 +264,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
                 ? answer(verdict, headers, body)
                 : textReply(500, 'sandbox bug: a request with no verdict');
     send(response, reply);
-    const uploaded = operationId === 'uploadimage' && reply.status === 200 ? (JSON.parse(reply.body.toString('utf8')) as { url: string }).url : undefined;
+    // Only the operation's own answer names a stored image; a fault's 200 may be anything, invalid JSON too.
+    const uploaded = !fault && operationId === 'uploadimage' && reply.status === 200 ? (JSON.parse(reply.body.toString('utf8')) as { url: string }).url : undefined;
     record(reply.status, uploaded);
     logReply(reply);
   }

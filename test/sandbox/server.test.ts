@@ -180,6 +180,7 @@ test('upload round trip: by key and by metadata, with the contract-shaped answer
   assert.equal(recorded?.bodyBytes, image.length);
   assert.equal(recorded?.bodySha256, createHash('sha256').update(image).digest('hex'));
   assert.deepEqual(recorded?.query, { type: 'UGC', id: 'post-1', ds: 'wiki', cid: 'c9' });
+  assert.equal(recorded?.uploadedUrl, url, 'the log names the URL the answer gave');
 });
 
 test('a newer upload replaces a sample for its metadata, and keeps its own content type', BOUNDED, async (t) => {
@@ -245,6 +246,15 @@ test('a fault can be limited to one operation, and can be a 200 that is not an i
   assert.equal(response.headers.get('content-type'), 'text/html');
   assert.equal(await response.text(), '<html>oops</html>');
   assert.equal((await upload(sandbox, 'type=USER', pngBytes())).headers.get('content-type'), 'application/json');
+});
+
+test('a fault that answers an upload 200 with invalid JSON is logged like any other, with no uploaded URL', BOUNDED, async (t) => {
+  const sandbox = await open(t);
+  sandbox.fault({ status: 200, body: '{"url": ', contentType: 'application/json', operation: 'uploadimage' });
+  assert.equal(await (await upload(sandbox, 'type=USER', pngBytes())).text(), '{"url": ');
+  const [recorded] = await sandbox.waitForRequests(1, { operation: 'uploadimage' });
+  assert.equal(recorded?.status, 200);
+  assert.equal(recorded?.uploadedUrl, undefined);
 });
 
 test('clearFaults drops pending faults', BOUNDED, async (t) => {
