@@ -31,9 +31,32 @@ async function request(address: string): Promise<Response> {
     const served = await ask('image/serve', { address });
     return new Response((await fetch(served.bodyUrl, { credentials: 'omit' })).body, { status: served.status, headers: served.headers });
   }
-  // A page opened while the worker was being installed is controlled once the worker claims it.
-  if (!navigator.serviceWorker.controller) await navigator.serviceWorker.ready;
+  await controlled();
   return fetch(address, { credentials: 'omit' });
+}
+
+/** Long enough for a worker being installed to activate; after it the fetch goes ahead and fails in words. */
+const CLAIM_WAIT_MS = 10_000;
+
+/**
+ * A page opened while the worker was being installed is uncontrolled, and its fetches would go past the
+ * worker to the extension's files (a 404). It becomes controlled when the worker claims it (the activate
+ * handler in src/worker/index.ts), which `controllerchange` tells; `serviceWorker.ready` is not enough, as
+ * it resolves once the worker is activating, before the claim
+ * (https://w3c.github.io/ServiceWorker/#navigator-service-worker-ready).
+ */
+async function controlled(): Promise<void> {
+  const container = navigator.serviceWorker;
+  if (container.controller) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      container.removeEventListener('controllerchange', done);
+      resolve();
+    };
+    const timer = setTimeout(done, CLAIM_WAIT_MS);
+    container.addEventListener('controllerchange', done);
+  });
 }
 
 /** The image at `address`, or a `RequestFailed` saying in words what went wrong. */

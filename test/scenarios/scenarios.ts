@@ -66,7 +66,8 @@ async function sentBeforeMarker({ sandbox }: ScenarioContext, requests: Requests
     const scope = globalThis as unknown as PageGlobals;
     const { runtime } = scope.browser ?? scope.chrome;
     if (runtime.getBrowserInfo) return runtime.sendMessage({ type: 'image/serve', payload: { address } });
-    if (!navigator.serviceWorker.controller) await navigator.serviceWorker.ready;
+    // Controlled once the worker claims the page (see `controlled` in src/shared/imageFetch.ts).
+    if (!navigator.serviceWorker.controller) await new Promise((claimed) => navigator.serviceWorker.addEventListener('controllerchange', claimed, { once: true }));
     return (await fetch(address)).status;
   }, imageAddress({ key }, { session: 'marker' }));
   await eventually('the marker lookup at Glean', async () => (sandbox.requests.some((request) => request.query.key === key) ? true : undefined));
