@@ -96,7 +96,7 @@ describe('cold start with an enterprise policy (Chromium)', { skip }, () => {
     }
   });
 
-  test('the first lookup after a browser start waits on nothing a warm one does not', async (t) => {
+  test('the first lookup after a browser start does not wait for Chromium\'s first policy read', async (t) => {
     const { extension } = await startAgain();
     try {
       const popup = await extension.openPage('popup.html');
@@ -111,15 +111,21 @@ describe('cold start with an enterprise policy (Chromium)', { skip }, () => {
         return performance.now() - pressed;
       };
       const [first, ...others] = sandbox.samples.slice(0, 4).map((sample) => sample.key);
+      // Asked as the first lookup starts: how long the browser still takes to answer a policy read.
+      const managedRead = managedDelay(popup);
       const firstMs = await lookUp(first ?? '');
+      const managedMs = await managedRead;
       const warm: number[] = [];
       for (const key of others) warm.push(await lookUp(key));
       const warmMs = warm.sort((a, b) => a - b)[1] ?? NaN;
-      t.diagnostic(`first lookup ${Math.round(firstMs)} ms, warm median ${Math.round(warmMs)} ms: ${(firstMs / warmMs).toFixed(2)}×`);
-      // The issue's goal is 1.5×; what this bound must catch is a lookup that waits for Chromium's
-      // first managed read (2.5–3 s after a start), which no warm lookup pays. The slack is for a
-      // busy 2-core machine, where one lookup can take a few hundred ms more than the next.
-      assert.ok(firstMs <= 1.5 * warmMs + 1_000, `first ${Math.round(firstMs)} ms, warm ${Math.round(warmMs)} ms`);
+      t.diagnostic(
+        `first lookup ${Math.round(firstMs)} ms, warm median ${Math.round(warmMs)} ms (${(firstMs / warmMs).toFixed(2)}×); a policy read asked as it started took ${Math.round(managedMs)} ms`,
+      );
+      // The issue's goal is 1.5×, which a first lookup here misses (see the diagnostic: the browser's own
+      // start-up, and the first image decode in a fresh renderer). What this bound must catch is a lookup
+      // that waits for that policy read, 3–6 s after a start in CI; 2 s of slack keeps a busy 2-core
+      // machine's slow first lookup (1.3 s was seen against 0.24 s warm) from failing it.
+      assert.ok(firstMs <= 1.5 * warmMs + 2_000, `first lookup ${Math.round(firstMs)} ms, warm ${Math.round(warmMs)} ms, the policy read ${Math.round(managedMs)} ms`);
     } finally {
       await extension.close();
     }

@@ -258,7 +258,7 @@ async function hungLookup(): Promise<HungLookup> {
     const { form } = await lookUpIn(browser, own, sample.key);
     const outcome = await outcomeOf(form, DEFAULT_TIMEOUTS.lookupMs + 15_000);
     const [first] = own.requests;
-    assert.ok(first, 'the lookup reached the sandbox');
+    assert.ok(first, `the lookup reached the sandbox (the popup showed ${JSON.stringify(outcome)})`);
     return { outcome, tookMs: Date.now() - first.at, statuses: own.requests.map((r) => r.status) };
   } finally {
     await browser?.close();
