@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { asPattern } from '../scenarios/driver.ts';
 import { readScreen, type Screen } from './screen.ts';
 
 const run = promisify(execFile);
@@ -97,8 +98,8 @@ export async function startXvfb(): Promise<Display> {
       await xdotool('key', shortcutKeys(shortcut));
     },
     async focusWindow(title) {
-      // xdotool matches names as POSIX extended regular expressions.
-      const { stdout } = await xdotool('search', '--onlyvisible', '--name', `^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+      // xdotool matches names as POSIX extended regular expressions: the title as literal text.
+      const { stdout } = await xdotool('search', '--onlyvisible', '--name', `^${asPattern(title).source}`);
       const [id] = stdout.split('\n').filter(Boolean);
       if (!id) throw new Error(`no window titled "${title}…"`);
       await xdotool('windowfocus', '--sync', id);
