@@ -1,14 +1,16 @@
 /**
- * The shared scenarios (test/scenarios/scenarios.ts) in Debian Chromium, through Playwright, with the dev
- * build (dist/chrome-dev), but for those only the store build proves (`PROVED_BY_STORE_BUILD`), which
- * ./scenarios.chromium.store.test.ts runs against dist/chrome.
+ * The shared scenarios (test/scenarios/scenarios.ts) about using images (the popup, uploads, faults,
+ * capture, right-click) in Debian Chromium, through Playwright, with the dev build (dist/chrome-dev), but for those only
+ * the store build proves (`PROVED_BY_STORE_BUILD`, in ./scenarios.chromium.store.test.ts). Those about
+ * connecting run in ./scenarios.chromium.connecting.test.ts, side by side with this file.
  */
 import { chromiumDriver } from '../scenarios/chromium.ts';
 import { provedByStoreBuild } from '../scenarios/driver.ts';
 import { runScenarios } from '../scenarios/run.ts';
-import { SCENARIOS } from '../scenarios/scenarios.ts';
+import { isAboutConnecting, SCENARIOS } from '../scenarios/scenarios.ts';
 
 runScenarios(
   chromiumDriver('dev'),
-  SCENARIOS.filter((scenario) => !provedByStoreBuild(scenario.needs)),
+  SCENARIOS.filter((scenario) => !provedByStoreBuild(scenario.needs) && !isAboutConnecting(scenario)),
+  'using images',
 );

@@ -88,10 +88,11 @@ export function plan(driver: BrowserDriver, scenarios: readonly Scenario[]): { r
   return { runs, skips };
 }
 
-export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario[]): void {
+/** `part` names a file's share when one browser's scenarios are split over files. */
+export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario[], part?: string): void {
   const { runs, skips } = plan(driver, scenarios);
 
-  describe(`scenarios in ${driver.name} (${driver.build} build)`, () => {
+  describe(`scenarios in ${driver.name} (${driver.build} build${part ? `, ${part}` : ''})`, () => {
     let sandbox: Sandbox;
     let identityProvider: IdentityProvider;
     let imageSite: ImageSite;
