@@ -1,16 +1,14 @@
 /**
- * The shared scenarios (test/scenarios/scenarios.ts) about using images (the popup, uploads, faults,
- * capture, right-click) in Debian Chromium, through Playwright, with the dev build (dist/chrome-dev), but for those only
- * the store build proves (`PROVED_BY_STORE_BUILD`, in ./scenarios.chromium.store.test.ts). Those about
- * connecting run in ./scenarios.chromium.connecting.test.ts, side by side with this file.
+ * The shared scenarios (test/scenarios/scenarios.ts) in Debian Chromium, through Playwright, with the dev
+ * build (dist/chrome-dev), but for those only the store build proves (`PROVED_BY_STORE_BUILD`), which
+ * ./scenarios.chromium.store.test.ts runs against dist/chrome.
  */
 import { chromiumDriver } from '../scenarios/chromium.ts';
 import { provedByStoreBuild } from '../scenarios/driver.ts';
 import { runScenarios } from '../scenarios/run.ts';
-import { isAboutConnecting, SCENARIOS } from '../scenarios/scenarios.ts';
+import { SCENARIOS } from '../scenarios/scenarios.ts';
 
 runScenarios(
   chromiumDriver('dev'),
-  SCENARIOS.filter((scenario) => !provedByStoreBuild(scenario.needs) && !isAboutConnecting(scenario)),
-  'using images',
+  SCENARIOS.filter((scenario) => !provedByStoreBuild(scenario.needs)),
 );

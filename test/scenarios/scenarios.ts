@@ -328,6 +328,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Popup: an image seen once shows "from cache" with Glean offline',
+    inFullForChromium: 'test/e2e/cache.test.ts',
     async run(context) {
       const { browser, sandbox } = context;
       await configure(context);
@@ -357,6 +358,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Popup: upload a picked file, then copy its URL',
+    inFullForChromium: 'test/e2e/upload.test.ts',
     async run(context) {
       await configure(context);
       const requests = requestsFrom(context.sandbox);
@@ -378,6 +380,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Popup: upload a pasted image',
+    inFullForChromium: 'test/e2e/upload.test.ts',
     needs: ['paste-image'],
     async run(context) {
       await configure(context);
@@ -397,6 +400,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Popup: upload a dropped file',
+    inFullForChromium: 'test/e2e/upload.test.ts',
     needs: ['drop-file'],
     async run(context) {
       await configure(context);
@@ -413,6 +417,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Upload: the job outlives its background, stopped while Glean is offline, and ends when Glean is back',
+    inFullForChromium: 'test/e2e/upload.test.ts',
     needs: ['suspend-background'],
     async run(context) {
       const { browser, sandbox } = context;
@@ -689,6 +694,7 @@ export const SCENARIOS: readonly Scenario[] = [
   // Issue 15 (capture and batch), kept together at the end of the list.
   {
     name: 'Popup: three files picked at once upload as three jobs with the shared details, byte for byte',
+    inFullForChromium: 'test/e2e/capture.test.ts',
     async run(context) {
       await configure(context);
       const requests = requestsFrom(context.sandbox);
@@ -714,6 +720,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Popup: Copy Markdown puts ![name](url) on the clipboard',
+    inFullForChromium: 'test/e2e/capture.test.ts',
     async run(context) {
       await configure(context);
       const file = await pngFile('scenario-markdown.png');
@@ -732,6 +739,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Popup: Copy image puts the uploaded image itself on the clipboard, as PNG',
+    inFullForChromium: 'test/e2e/capture.test.ts',
     needs: ['clipboard-image'],
     async run(context) {
       await configure(context);
@@ -755,6 +763,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Shortcut: screenshot-tab, typed over a web page, captures it and opens the toolbar popup with the capture selected as FEEDBACK',
+    inFullForChromium: 'test/e2e/screenshotCommand.test.ts',
     // The plain build: the capture runs on the activeTab grant the typed shortcut gives, nothing else.
     needs: ['keyboard-shortcut'],
     async run(context) {
@@ -835,6 +844,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
   {
     name: 'Popup: “Screenshot this tab” selects the capture as FEEDBACK and uploads a PNG the size of the tab, then one cropped by keyboard to the area typed',
+    inFullForChromium: 'test/e2e/capture.test.ts',
     needs: ['capture-tab'],
     async run(context) {
       await configure(context);
@@ -880,6 +890,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     // One sign-in serves the whole story: the sign-in window is the slow part of a signed-in scenario.
     name: 'Sign in: “Allow” in the sign-in window from Options, a lookup and an upload go with the access token; after “Sign out” nothing is sent and the popup offers to sign in',
+    inFullForChromium: 'test/e2e/signIn.test.ts',
     async run(context) {
       const { browser, sandbox, glean } = context;
       const everything = everythingFrom(sandbox);
@@ -1010,6 +1021,7 @@ export const SCENARIOS: readonly Scenario[] = [
     // extension serves both. Registration is refused first: once a registration succeeded, the
     // extension keeps its client and would not ask again.
     name: 'Sign in: registration disabled at the server names the Redirect URL shown on Options; closing the sign-in window says so; nothing is stored either way',
+    inFullForChromium: 'test/e2e/signIn.test.ts',
     async run(context) {
       const { browser, sandbox, glean } = context;
       sandbox.oauth.endSessions();
