@@ -2,9 +2,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import browser, { type Storage } from 'webextension-polyfill';
 import { ask } from '../shared/ask.ts';
-import { POLICY_KEPT_KEY } from '../shared/policyKept.ts';
 import { t } from '../shared/i18n.ts';
-import type { AuthType, SettingsView } from '../shared/messages.ts';
+import { POLICY_KEPT_KEY, type AuthType, type SettingsView } from '../shared/messages.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';

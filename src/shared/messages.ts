@@ -122,3 +122,17 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: ReplyError }
 
 /** The name of the port a page opens to tie its lookups' lifetime to its own. */
 export const SESSION_PORT_PREFIX = 'session:';
+
+/**
+ * The `storage.local` key under which the worker keeps its last reading of the enterprise policy
+ * (src/worker/policySource.ts). The Options page listens to changes of it to show a policy that
+ * arrives while it is open.
+ */
+export const POLICY_KEPT_KEY = 'managedPolicyKept';
+
+/** 'cache/setBudget' takes whole megabytes ("Cache size (MB)" in Options, or the policy's `cacheMegabytes`) in this range. */
+export const BYTES_PER_MB = 1024 * 1024;
+/** Below 1 MB the cache could not hold even a handful of thumbnails. */
+export const MIN_BUDGET_MB = 1;
+/** Far below what browsers grant an extension origin (a share of the disk), yet plenty for thumbnails. */
+export const MAX_BUDGET_MB = 2048;
