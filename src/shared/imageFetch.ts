@@ -10,8 +10,7 @@
 import browser from 'webextension-polyfill';
 import { ask, RequestFailed } from './ask.ts';
 import { t } from './i18n.ts';
-import { IMAGE_FACTS_HEADER } from './imageAddress.ts';
-import type { ReplyError } from './messages.ts';
+import { IMAGE_FACTS_HEADER, type ReplyError } from './messages.ts';
 
 /** What the worker says about the image it answers with. */
 export interface ImageFacts {

@@ -120,6 +120,12 @@ export interface ReplyError {
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ReplyError };
 
+/** Where pages ask the worker for an image, by address (src/shared/imageAddress.ts), instead of by message. */
+export const IMAGE_PATH = '/glean/image';
+
+/** The response header with what the page shows beside the image, as JSON (src/shared/imageFetch.ts `ImageFacts`). */
+export const IMAGE_FACTS_HEADER = 'x-glean-image';
+
 /** The name of the port a page opens to tie its lookups' lifetime to its own. */
 export const SESSION_PORT_PREFIX = 'session:';
 

@@ -17,7 +17,7 @@ import { onScreenshotCommand } from './capture/screenshotCommand.ts';
 import { cache, client, gleanConnection, lookUp, policySource, settings, showBadge, signIn, uploads } from './services.ts';
 import { createServeImage } from './serveImage.ts';
 import { serveByMessage } from './serveImageByMessage.ts';
-import { IMAGE_PATH } from '../shared/imageAddress.ts';
+import { IMAGE_PATH } from '../shared/messages.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
 import { retryUploadsWaitingForAccess } from './uploads/retryWhenAllowed.ts';
