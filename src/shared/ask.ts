@@ -1,19 +1,15 @@
 /** The pages' side of the message contract: one typed call per request, errors rethrown as data. */
 import browser from 'webextension-polyfill';
 import { t } from './i18n.ts';
-import type { AnswerOf, ErrorCode, PayloadOf, Reply, ReplyError, Request, RequestType } from './messages.ts';
+import type { AnswerOf, PayloadOf, Reply, ReplyError, Request, RequestType } from './messages.ts';
 
+/** The worker's refusal or failure, as an error whose message is ready to show; `reply` says the rest. */
 export class RequestFailed extends Error {
-  readonly code: ErrorCode;
-  readonly status: number | undefined;
-  readonly retryAfterMs: number | undefined;
+  readonly reply: ReplyError;
 
-  constructor(error: ReplyError) {
-    super(error.message);
-    this.name = 'RequestFailed';
-    this.code = error.code;
-    this.status = error.status;
-    this.retryAfterMs = error.retryAfterMs;
+  constructor(reply: ReplyError) {
+    super(reply.message);
+    this.reply = reply;
   }
 }
 
