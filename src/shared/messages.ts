@@ -2,7 +2,7 @@
  * The one message contract between the extension's pages and its worker. Each request type maps to
  * its payload and its answer; errors travel as data and are rethrown as `RequestFailed` by `ask`.
  * Bytes never travel here (Chrome serialises messages as JSON): pages fetch images by address
- * (src/shared/imageFetch.ts), and give files to uploads through IndexedDB by id.
+ * (`fetchImage` in src/shared/ask.ts), and give files to uploads through IndexedDB by id.
  */
 import type { GleanErrorCode } from '../glean/gleanError.ts';
 import type { ImageMetadata } from './imageMetadata.ts';
@@ -59,7 +59,7 @@ export interface ConnectionReport {
   status?: number;
 }
 
-/** The worker's answer to an image address, for Firefox only (see src/shared/imageFetch.ts). */
+/** The worker's answer to an image address, for Firefox only (see `fetchImage` in src/shared/ask.ts). */
 export interface ServedImage {
   status: number;
   headers: Record<string, string>;
@@ -123,7 +123,7 @@ export type Reply<T> = { ok: true; value: T } | { ok: false; error: ReplyError }
 /** Where pages ask the worker for an image, by address (src/shared/imageAddress.ts), instead of by message. */
 export const IMAGE_PATH = '/glean/image';
 
-/** The response header with what the page shows beside the image, as JSON (src/shared/imageFetch.ts `ImageFacts`). */
+/** The response header with what the page shows beside the image, as JSON (`ImageFacts` in src/shared/ask.ts). */
 export const IMAGE_FACTS_HEADER = 'x-glean-image';
 
 /** The name of the port a page opens to tie its lookups' lifetime to its own. */

@@ -65,7 +65,7 @@ const route = createRouter({
   },
 });
 
-/** Chrome: the extension's pages fetch images from the worker (src/shared/imageFetch.ts). */
+/** Chrome: the extension's pages fetch images from the worker (`fetchImage` in src/shared/ask.ts). */
 interface ImageFetchEvent extends Event {
   request: Request;
   clientId: string;

@@ -5,7 +5,7 @@
  */
 import { t } from '../shared/i18n.ts';
 import { readImageAddress } from '../shared/imageAddress.ts';
-import type { ImageFacts } from '../shared/imageFetch.ts';
+import type { ImageFacts } from '../shared/ask.ts';
 import { IMAGE_FACTS_HEADER, type ReplyError } from '../shared/messages.ts';
 import type { FoundImage, LookUp } from './lookUp.ts';
 
