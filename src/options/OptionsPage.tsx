@@ -1,6 +1,7 @@
 /** The options page: where a person connects the extension to their Glean. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import browser, { type Storage } from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
+import type { Storage } from 'webextension-polyfill';
 import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import { POLICY_KEPT_KEY, type AuthType, type SettingsView } from '../shared/messages.ts';

@@ -9,7 +9,7 @@
  *   The page sends the address in a message instead; the event page answers with the same status and
  *   headers and a `blob:` URL of the body, which the page fetches (src/worker/serveImageByMessage.ts).
  */
-import browser from 'webextension-polyfill';
+import { browser } from './browser.ts';
 import { t } from './i18n.ts';
 import { IMAGE_FACTS_HEADER, type AnswerOf, type PayloadOf, type Reply, type ReplyError, type Request, type RequestType } from './messages.ts';
 

@@ -4,7 +4,7 @@
  * `storage.session` says it is there, and changes with each new image, so a popup that is already
  * open sees it arrive. It stays selected until an upload from the form starts.
  */
-import browser from 'webextension-polyfill';
+import { browser } from './browser.ts';
 import { deleteBlob, readBlob, writeBlob } from './uploadStore.ts';
 
 export const PENDING_IMAGE_KEY = 'pendingImage';
