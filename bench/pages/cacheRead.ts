@@ -4,7 +4,7 @@
  * (an img, decoded), timed in the page itself.
  */
 import { imageAddress } from '../../src/shared/imageAddress.ts';
-import { fetchImage } from '../../src/shared/imageFetch.ts';
+import { fetchImage } from '../../src/shared/ask.ts';
 import { CACHE_DATABASE } from '../../src/worker/cache/imageCache.ts';
 
 async function render(blob: Blob): Promise<void> {

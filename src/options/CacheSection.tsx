@@ -1,9 +1,8 @@
 /** "Image cache": what the cache holds, how large it may grow, and a way to empty it. */
 import { useEffect, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
-import { BYTES_PER_MB as MB, MAX_BUDGET_MB, MIN_BUDGET_MB } from '../shared/cacheLimits.ts';
 import { t } from '../shared/i18n.ts';
-import type { CacheStats } from '../shared/messages.ts';
+import { BYTES_PER_MB as MB, MAX_BUDGET_MB, MIN_BUDGET_MB, type CacheStats } from '../shared/messages.ts';
 import { errorText } from '../ui/Messages.tsx';
 
 function describeStats({ entries, bytes, budgetBytes }: CacheStats): string {

@@ -1,10 +1,10 @@
 /** The options page: where a person connects the extension to their Glean. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import browser, { type Storage } from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
+import type { Storage } from 'webextension-polyfill';
 import { ask } from '../shared/ask.ts';
-import { POLICY_KEPT_KEY } from '../shared/policyKept.ts';
 import { t } from '../shared/i18n.ts';
-import type { AuthType, SettingsView } from '../shared/messages.ts';
+import { POLICY_KEPT_KEY, type SettingsInput, type SettingsView } from '../shared/messages.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
@@ -17,6 +17,11 @@ import { ShortcutsSection } from './ShortcutsSection.tsx';
 /** What the person can type here that saved settings also hold; `defaults.id` and the like, one per field. */
 type Field = 'instance' | 'actAs' | 'authType' | `defaults.${keyof ImageMetadata}`;
 
+/** The fields as shown: what Save sends, but for the token. */
+type Form = Omit<SettingsInput, 'token'>;
+
+const DEFAULTS_KEYS = ['type', 'id', 'ds', 'cid'] as const;
+
 /** Fields an administrator set: their value is the policy's, whatever was typed (Save ignores typing there). */
 function setByPolicy(view: SettingsView, field: Field): boolean {
   if (field === 'instance') return view.managed.instance;
@@ -24,13 +29,26 @@ function setByPolicy(view: SettingsView, field: Field): boolean {
   return field.startsWith('defaults.') && view.managed.defaults;
 }
 
+/** `view`'s settings, but for the fields in `typed`, which keep what `form` holds (unless set by policy). */
+function merged(view: SettingsView, form: Form, typed: ReadonlySet<Field>): Form {
+  const keep = (field: Field) => typed.has(field) && !setByPolicy(view, field);
+  const defaults: ImageMetadata = {};
+  for (const key of DEFAULTS_KEYS) {
+    const value = keep(`defaults.${key}`) ? form.defaults[key] : view.defaults[key];
+    if (value !== undefined) Object.assign(defaults, { [key]: value });
+  }
+  return {
+    instance: keep('instance') ? form.instance : view.instance,
+    actAs: keep('actAs') ? form.actAs : view.actAs,
+    authType: keep('authType') ? form.authType : view.authType,
+    defaults,
+  };
+}
+
 export function OptionsPage() {
   const [saved, setSaved] = useState<SettingsView | null>(null);
-  const [instance, setInstance] = useState('');
+  const [form, setForm] = useState<Form>({ instance: '', actAs: '', authType: '', defaults: {} });
   const [token, setToken] = useState('');
-  const [actAs, setActAs] = useState('');
-  const [authType, setAuthType] = useState<AuthType>('');
-  const [defaults, setDefaults] = useState<ImageMetadata>({});
   const [notice, setNotice] = useState<Notice | null>(null);
   // Usable at once: settings that arrive later never replace what was typed meanwhile (`typed`), and
   // a Save pressed before they arrive waits for them to fill in only the fields nobody typed in.
@@ -42,19 +60,8 @@ export function OptionsPage() {
   /** Shows saved settings in every field the person has not typed in (`all`: after Save, in every field). */
   const show = (view: SettingsView, all = false) => {
     if (all) typed.current.clear();
-    const keep = (field: Field) => typed.current.has(field) && !setByPolicy(view, field);
     setSaved(view);
-    if (!keep('instance')) setInstance(view.instance);
-    if (!keep('actAs')) setActAs(view.actAs);
-    if (!keep('authType')) setAuthType(view.authType);
-    setDefaults((current) => {
-      const merged: ImageMetadata = {};
-      for (const key of ['type', 'id', 'ds', 'cid'] as const) {
-        const value = keep(`defaults.${key}`) ? current[key] : view.defaults[key];
-        if (value !== undefined) Object.assign(merged, { [key]: value });
-      }
-      return merged;
-    });
+    setForm((current) => merged(view, current, typed.current));
   };
 
   const refresh = () => {
@@ -82,17 +89,15 @@ export function OptionsPage() {
     return () => browser.storage.onChanged.removeListener(onChanged);
   }, []);
 
-  /** A field's change handler that also remembers it was typed in. */
-  const typing =
-    <T,>(field: Field, set: (value: T) => void) =>
-    (value: T) => {
-      typed.current.add(field);
-      set(value);
-    };
+  /** Takes what the person typed in `field`, and remembers it was typed in. */
+  const edit = (field: Field, change: Partial<Form>) => {
+    typed.current.add(field);
+    setForm((current) => ({ ...current, ...change }));
+  };
 
-  const onDefaults = (next: ImageMetadata) => {
-    for (const key of ['type', 'id', 'ds', 'cid'] as const) if (next[key] !== defaults[key]) typed.current.add(`defaults.${key}`);
-    setDefaults(next);
+  const onDefaults = (defaults: ImageMetadata) => {
+    for (const key of DEFAULTS_KEYS) if (defaults[key] !== form.defaults[key]) typed.current.add(`defaults.${key}`);
+    setForm((current) => ({ ...current, defaults }));
   };
 
   const run = async (work: () => Promise<Notice>) => {
@@ -111,8 +116,7 @@ export function OptionsPage() {
     event.preventDefault();
     // The permission prompt must open from the click itself, before any await
     // (https://developer.chrome.com/docs/extensions/reference/api/permissions#method-request).
-    const access = requestServerAccess(saved?.managed.instance ? saved.instance : instance);
-    const asTyped = { instance, actAs, authType, defaults, token };
+    const access = requestServerAccess(saved?.managed.instance ? saved.instance : form.instance);
     const typedNow = new Set(typed.current);
     void run(async () => {
       const granted = await access;
@@ -121,20 +125,9 @@ export function OptionsPage() {
       }
       // Pressed before the saved settings arrived: they fill in only the fields nobody typed in.
       const before = saved ?? (await firstView.current);
-      const pick = <T,>(field: Field, value: T, stored: T | undefined): T => (typedNow.has(field) || stored === undefined ? value : stored);
-      const input = {
-        instance: pick('instance', asTyped.instance, before?.instance),
-        actAs: pick('actAs', asTyped.actAs, before?.actAs),
-        authType: pick('authType', asTyped.authType, before?.authType),
-        defaults: Object.fromEntries(
-          (['type', 'id', 'ds', 'cid'] as const).flatMap((key) => {
-            const value = pick(`defaults.${key}`, asTyped.defaults[key], before?.defaults[key]);
-            return value === undefined ? [] : [[key, value]];
-          }),
-        ) as ImageMetadata,
-      };
+      const input = before ? merged(before, form, typedNow) : form;
       const hadCredentials = Boolean(before?.tokenHint || before?.signIn);
-      const view = await ask('settings/save', { ...input, ...(asTyped.token ? { token: asTyped.token } : {}) });
+      const view = await ask('settings/save', { ...input, ...(token ? { token } : {}) });
       setToken('');
       show(view, true);
       const dropped = hadCredentials && before?.baseUrl !== '' && view.baseUrl !== before?.baseUrl;
@@ -144,7 +137,7 @@ export function OptionsPage() {
 
   const onSignIn = () => {
     // From the click itself: the host permission prompt needs the user action (see signInWith).
-    const signedIn = signInWith(saved?.managed.instance ? saved.instance : instance);
+    const signedIn = signInWith(saved?.managed.instance ? saved.instance : form.instance);
     void run(async () => {
       show(await signedIn);
       return { kind: 'status', text: t('optionsSignedInMessage') };
@@ -169,7 +162,7 @@ export function OptionsPage() {
       return { kind: 'status', text: t('optionsTokenRemoved') };
     });
 
-  const serverChanges = Boolean(saved?.baseUrl && (saved.tokenHint || saved.signIn) && instance.trim() !== saved.instance);
+  const serverChanges = Boolean(saved?.baseUrl && (saved.tokenHint || saved.signIn) && form.instance.trim() !== saved.instance);
   const signInText = saved && signInStatusText(saved);
   const signInAllowed = saved?.managed.signInMethod !== 'token';
 
@@ -190,13 +183,13 @@ export function OptionsPage() {
           <input
             type="text"
             name="instance"
-            value={instance}
+            value={form.instance}
             placeholder={t('optionsInstancePlaceholder')}
             readOnly={saved?.managed.instance}
             autoComplete="url"
             spellcheck={false}
             aria-describedby="instance-notes"
-            onInput={(event) => typing('instance', setInstance)(event.currentTarget.value)}
+            onInput={(event) => edit('instance', { instance: event.currentTarget.value })}
           />
         </label>
         {/* Notes go in the field's description, never its label: its accessible name stays "Glean instance". */}
@@ -239,20 +232,20 @@ export function OptionsPage() {
           <input
             type="email"
             name="actAs"
-            value={actAs}
+            value={form.actAs}
             placeholder={t('optionsActAsPlaceholder')}
             autoComplete="email"
-            onInput={(event) => typing('actAs', setActAs)(event.currentTarget.value)}
+            onInput={(event) => edit('actAs', { actAs: event.currentTarget.value })}
           />
         </label>
         <label class="field">
           <span>{t('optionsAuthTypeLabel')}</span>
           <select
             name="authType"
-            value={authType}
+            value={form.authType}
             disabled={saved?.managed.authType}
             aria-describedby={saved?.managed.authType ? 'auth-type-managed' : undefined}
-            onChange={(event) => typing<AuthType>('authType', setAuthType)(event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '')}
+            onChange={(event) => edit('authType', { authType: event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '' })}
           >
             <option value="">{t('optionsAuthTypeDefault')}</option>
             <option value="OAUTH">{t('optionsAuthTypeOauth')}</option>
@@ -265,7 +258,7 @@ export function OptionsPage() {
         )}
         <fieldset disabled={saved?.managed.defaults}>
           <legend>{t('optionsRightClickLegend')}</legend>
-          <MetadataFields value={defaults} onChange={onDefaults} />
+          <MetadataFields value={form.defaults} onChange={onDefaults} />
         </fieldset>
         <div class="actions">
           <button type="submit" disabled={busy}>

@@ -7,7 +7,8 @@
  * (https://developer.chrome.com/docs/extensions/reference/api/commands#updating_shortcuts).
  */
 import { useEffect, useState } from 'preact/hooks';
-import browser, { type Commands } from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
+import type { Commands } from 'webextension-polyfill';
 import { t } from '../shared/i18n.ts';
 import { errorText } from '../ui/Messages.tsx';
 

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.ts';
 import type { ImageMetadata, ImageQuery } from '../shared/imageMetadata.ts';
 import { imageAddress, queryKey } from '../shared/imageAddress.ts';
-import { fetchImage, type FetchedImage } from '../shared/imageFetch.ts';
+import { fetchImage, type FetchedImage } from '../shared/ask.ts';
 import { SNIFF_BYTES, savedImageType } from '../shared/imageSniff.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';

@@ -1,10 +1,9 @@
 /** "Recent uploads": the current identity's jobs, newest first, with their state in words, URL, and Retry when failed or held. */
 import { useEffect, useState } from 'preact/hooks';
-import { ask } from '../shared/ask.ts';
+import { ask, fetchImage } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import { stateWords, type UploadJob } from '../shared/uploadJob.ts';
 import { imageAddress } from '../shared/imageAddress.ts';
-import { fetchImage } from '../shared/imageFetch.ts';
 import { readBlob } from '../shared/uploadStore.ts';
 import { errorText } from '../ui/Messages.tsx';
 import { copyImage } from './copyImage.ts';

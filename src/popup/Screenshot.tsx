@@ -3,7 +3,7 @@
  * popup grants `activeTab` for that tab, so the popup may capture it (src/shared/captureTab.ts).
  */
 import { useState } from 'preact/hooks';
-import browser from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
 import { captureTab } from '../shared/captureTab.ts';
 import { t } from '../shared/i18n.ts';
 import { errorText } from '../ui/Messages.tsx';

@@ -57,6 +57,14 @@ export function UploadForm() {
     setNotice(next);
   }, []);
 
+  /** Takes an image off the list; one waiting in the pending slot is forgotten there too. */
+  const remove = useCallback((image: SelectedImage) => {
+    dropPreview(image.preview);
+    setSelected((current) => current.filter((item) => item.id !== image.id));
+    setCropping((current) => (current === image.id ? null : current));
+    if (image.pendingKeptAt !== undefined) void forgetPendingImage();
+  }, []);
+
   /**
    * It starts like an image, yet the browser cannot draw it: damaged, or more pixels than it will
    * decode (a decompression bomb). Refused here, where another file can still be chosen, rather than
@@ -64,13 +72,10 @@ export function UploadForm() {
    */
   const refuseUndisplayable = useCallback(
     (image: SelectedImage) => {
-      dropPreview(image.preview);
-      setSelected((current) => current.filter((item) => item.id !== image.id));
-      setCropping((current) => (current === image.id ? null : current));
-      if (image.pendingKeptAt !== undefined) void forgetPendingImage();
+      remove(image);
       say({ kind: 'alert', text: t('fileUndisplayable', image.contentType) });
     },
-    [say],
+    [remove, say],
   );
 
   /**
@@ -144,13 +149,6 @@ export function UploadForm() {
   );
   useImageFromPage(selectFiles, setLink);
   usePendingImage(selectPending);
-
-  const remove = (image: SelectedImage) => {
-    dropPreview(image.preview);
-    setSelected((current) => current.filter((item) => item.id !== image.id));
-    if (cropping === image.id) setCropping(null);
-    if (image.pendingKeptAt !== undefined) void forgetPendingImage();
-  };
 
   const replace = (image: SelectedImage, file: File) => {
     dropPreview(image.preview);

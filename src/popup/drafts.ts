@@ -4,7 +4,7 @@
  * typed in it meanwhile (what a person types is never overwritten).
  */
 import { useEffect, useRef } from 'preact/hooks';
-import browser from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
 
 export interface Drafts {

@@ -18,21 +18,14 @@ const SMALL_ENOUGH_SIDE = 2 * PREVIEW_SIDE;
  */
 const PREVIEW_HEADER_BYTES = 64 * 1024;
 
-export interface PreviewAsk {
-  id: number;
-  image: Blob;
-}
-
 /**
- * 'original': show the image itself, where a small copy would gain nothing or cannot be made here: an
- * image already small, an SVG (drawn at any size, and refused by createImageBitmap as a Blob), a format
- * whose size the header does not tell (BMP, ICO, AVIF), or more pixels than the cache would decode
- * (the <img> then says whether the browser can draw it at all). 'undrawable': the browser cannot draw it.
+ * The preview worker's answer to an image: a small copy, or 'original': show the image itself, where
+ * a small copy would gain nothing or cannot be made here: an image already small, an SVG (drawn at any
+ * size, and refused by createImageBitmap as a Blob), a format whose size the header does not tell (BMP,
+ * ICO, AVIF), or more pixels than the cache would decode (the <img> then says whether the browser can
+ * draw it at all). 'undrawable': the browser cannot draw it.
  */
-export interface PreviewAnswer {
-  id: number;
-  preview: Blob | 'original' | 'undrawable';
-}
+export type Preview = Blob | 'original' | 'undrawable';
 
 export async function drawPreview(image: Blob): Promise<Blob | 'original'> {
   const size = await withBytes(image.slice(0, PREVIEW_HEADER_BYTES), imageSize);

@@ -8,29 +8,20 @@
  * and the popup keeps only a PNG of a few kilobytes. One image at a time, so a batch holds one file's
  * pixels, not twenty.
  */
-import type { PreviewAnswer, PreviewAsk } from './drawPreview.ts';
+import type { Preview } from './drawPreview.ts';
 
 let maker: Worker | undefined;
-let asked = 0;
 let decoding: Promise<unknown> = Promise.resolve();
 
-function ask(image: Blob): Promise<PreviewAnswer['preview']> {
+/** Called one image at a time (see makePreview), so the next answer is this image's. */
+function ask(image: Blob): Promise<Preview> {
   // Built by scripts/build.ts at the extension's root; started with the first preview, and ends with the popup.
-  maker ??= new Worker('/previewMaker.js', { type: 'module' });
-  const worker = maker;
-  const id = ++asked;
+  const worker = (maker ??= new Worker('/previewMaker.js', { type: 'module' }));
   return new Promise((resolve) => {
-    const answered = (preview: PreviewAnswer['preview']) => {
-      worker.removeEventListener('message', onAnswer);
-      worker.removeEventListener('error', onFailure);
-      resolve(preview);
-    };
-    const onAnswer = (event: MessageEvent<PreviewAnswer>) => event.data.id === id && answered(event.data.preview);
+    worker.onmessage = (event: MessageEvent<Preview>) => resolve(event.data);
     // A worker that could not start, or crashed: the image itself is shown, as before there were previews.
-    const onFailure = () => answered('original');
-    worker.addEventListener('message', onAnswer);
-    worker.addEventListener('error', onFailure);
-    worker.postMessage({ id, image } satisfies PreviewAsk);
+    worker.onerror = () => resolve('original');
+    worker.postMessage(image);
   });
 }
 

@@ -2,7 +2,7 @@
  * A port that lives as long as the popup: when the popup closes, the worker sees the port disconnect
  * and aborts the lookups this popup started, instead of finishing them for nobody.
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
 import { SESSION_PORT_PREFIX } from '../shared/messages.ts';
 
 export const session = crypto.randomUUID();

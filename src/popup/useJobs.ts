@@ -1,6 +1,7 @@
 /** The upload jobs, newest first, re-read whenever the worker says they changed. */
 import { useEffect, useState } from 'preact/hooks';
-import browser, { type Storage } from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
+import type { Storage } from 'webextension-polyfill';
 import type { UploadJob } from '../shared/uploadJob.ts';
 import { listJobs, UPLOADS_REVISION_KEY } from '../shared/uploadStore.ts';
 

@@ -4,7 +4,8 @@
  * popup opened first (the worker opens the popup at the click or shortcut, then reads the image).
  */
 import { useEffect } from 'preact/hooks';
-import browser, { type Storage } from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
+import type { Storage } from 'webextension-polyfill';
 import { PENDING_IMAGE_KEY, readPendingImage, type PendingImage } from '../shared/pendingImage.ts';
 
 export function usePendingImage(select: (image: PendingImage) => void): void {

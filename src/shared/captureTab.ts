@@ -6,7 +6,7 @@
  * https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/API/tabs/captureVisibleTab), so the
  * manifest asks for no new permission: the person's own click or shortcut is the grant.
  */
-import browser from 'webextension-polyfill';
+import { browser } from './browser.ts';
 import { t } from './i18n.ts';
 
 /** `windowId` undefined: the current window (the popup's, for the toolbar popup). */

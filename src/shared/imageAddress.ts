@@ -5,11 +5,7 @@
  * port). The answer is the image, or a JSON `ReplyError` with an error status; a header says the rest.
  */
 import { isImageType, type ImageMetadata, type ImageQuery, type ImageType } from './imageMetadata.ts';
-
-export const IMAGE_PATH = '/glean/image';
-
-/** The response header with what the page shows beside the image, as JSON (src/shared/imageFetch.ts `ImageFacts`). */
-export const IMAGE_FACTS_HEADER = 'x-glean-image';
+import { IMAGE_PATH } from './messages.ts';
 
 /** One canonical string per image: the same lookup typed twice shares a request and a cache entry. */
 export function queryKey(query: ImageQuery): string {

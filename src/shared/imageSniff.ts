@@ -13,7 +13,8 @@ const startsWith = (bytes: Uint8Array, signature: readonly number[], offset = 0)
 const ascii = (bytes: Uint8Array, from: number, to: number): string => String.fromCharCode(...bytes.subarray(from, to));
 
 function isSvg(bytes: Uint8Array): boolean {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/^\uFEFF/, '').trimStart();
+  // TextDecoder drops a byte-order mark, and trimStart any left (U+FEFF counts as white space).
+  const text = new TextDecoder().decode(bytes).trimStart();
   // An XML prolog, doctype or comments may come first; the root element must be <svg.
   const withoutProlog = text.replace(/^(<\?xml[^>]*\?>\s*|<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*/i, '');
   return /^<svg[\s>]/i.test(withoutProlog);

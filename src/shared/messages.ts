@@ -2,7 +2,7 @@
  * The one message contract between the extension's pages and its worker. Each request type maps to
  * its payload and its answer; errors travel as data and are rethrown as `RequestFailed` by `ask`.
  * Bytes never travel here (Chrome serialises messages as JSON): pages fetch images by address
- * (src/shared/imageFetch.ts), and give files to uploads through IndexedDB by id.
+ * (`fetchImage` in src/shared/ask.ts), and give files to uploads through IndexedDB by id.
  */
 import type { GleanErrorCode } from '../glean/gleanError.ts';
 import type { ImageMetadata } from './imageMetadata.ts';
@@ -59,7 +59,7 @@ export interface ConnectionReport {
   status?: number;
 }
 
-/** The worker's answer to an image address, for Firefox only (see src/shared/imageFetch.ts). */
+/** The worker's answer to an image address, for Firefox only (see `fetchImage` in src/shared/ask.ts). */
 export interface ServedImage {
   status: number;
   headers: Record<string, string>;
@@ -120,5 +120,25 @@ export interface ReplyError {
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ReplyError };
 
+/** Where pages ask the worker for an image, by address (src/shared/imageAddress.ts), instead of by message. */
+export const IMAGE_PATH = '/glean/image';
+
+/** The response header with what the page shows beside the image, as JSON (`ImageFacts` in src/shared/ask.ts). */
+export const IMAGE_FACTS_HEADER = 'x-glean-image';
+
 /** The name of the port a page opens to tie its lookups' lifetime to its own. */
 export const SESSION_PORT_PREFIX = 'session:';
+
+/**
+ * The `storage.local` key under which the worker keeps its last reading of the enterprise policy
+ * (src/worker/policySource.ts). The Options page listens to changes of it to show a policy that
+ * arrives while it is open.
+ */
+export const POLICY_KEPT_KEY = 'managedPolicyKept';
+
+/** 'cache/setBudget' takes whole megabytes ("Cache size (MB)" in Options, or the policy's `cacheMegabytes`) in this range. */
+export const BYTES_PER_MB = 1024 * 1024;
+/** Below 1 MB the cache could not hold even a handful of thumbnails. */
+export const MIN_BUDGET_MB = 1;
+/** Far below what browsers grant an extension origin (a share of the disk), yet plenty for thumbnails. */
+export const MAX_BUDGET_MB = 2048;

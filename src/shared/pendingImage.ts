@@ -4,7 +4,7 @@
  * `storage.session` says it is there, and changes with each new image, so a popup that is already
  * open sees it arrive. It stays selected until an upload from the form starts.
  */
-import browser from 'webextension-polyfill';
+import { browser } from './browser.ts';
 import { deleteBlob, readBlob, writeBlob } from './uploadStore.ts';
 
 export const PENDING_IMAGE_KEY = 'pendingImage';
@@ -26,9 +26,6 @@ export interface PendingImage {
   screenshot: boolean;
 }
 
-const isNote = (value: unknown): value is PendingNote =>
-  typeof value === 'object' && value !== null && 'fileName' in value && typeof value.fileName === 'string';
-
 export async function keepPendingImage(blob: Blob, fileName: string, { screenshot = false } = {}): Promise<void> {
   await writeBlob(PENDING_BLOB_ID, blob);
   const note: PendingNote = { fileName, keptAt: Date.now(), ...(screenshot ? { screenshot } : {}) };
@@ -42,9 +39,9 @@ export async function forgetPendingImage(): Promise<void> {
 
 /** The waiting image as a file named for the form, or null when none waits. */
 export async function readPendingImage(): Promise<PendingImage | null> {
-  const { [PENDING_IMAGE_KEY]: note } = await browser.storage.session.get(PENDING_IMAGE_KEY);
-  if (!isNote(note)) return null;
-  const blob = await readBlob(PENDING_BLOB_ID);
-  if (!blob) return null;
-  return { file: new File([blob], note.fileName, { type: blob.type }), keptAt: Number(note.keptAt), screenshot: note.screenshot === true };
+  // Written by keepPendingImage alone, so its shape needs no second check here.
+  const { [PENDING_IMAGE_KEY]: note } = (await browser.storage.session.get(PENDING_IMAGE_KEY)) as { [PENDING_IMAGE_KEY]?: PendingNote };
+  const blob = note && (await readBlob(PENDING_BLOB_ID));
+  if (!note || !blob) return null;
+  return { file: new File([blob], note.fileName, { type: blob.type }), keptAt: note.keptAt, screenshot: note.screenshot === true };
 }

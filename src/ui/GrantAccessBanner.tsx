@@ -4,7 +4,7 @@
  * without it fail with a message that points here, so nothing fails silently.
  */
 import { useEffect, useState } from 'preact/hooks';
-import browser from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
 import { instanceHostPattern } from '../glean/instance.ts';
 import { t } from '../shared/i18n.ts';
 import { errorText } from './Messages.tsx';

@@ -5,7 +5,7 @@
  * (see src/worker/requireServerAccess.ts). Asking costs nothing when access is there: neither browser shows
  * a prompt then. Called synchronously from the Save click: `permissions.request` needs the user gesture.
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
 import { instanceHostPattern, parseInstance } from '../glean/instance.ts';
 
 export type Access = 'not-needed' | 'granted' | 'refused';

@@ -3,8 +3,8 @@
  * the address. An object URL made by the popup would die with the popup, so the tab asks itself.
  */
 import { t } from '../shared/i18n.ts';
-import { IMAGE_PATH } from '../shared/imageAddress.ts';
-import { fetchImage } from '../shared/imageFetch.ts';
+import { fetchImage } from '../shared/ask.ts';
+import { IMAGE_PATH } from '../shared/messages.ts';
 import { localizePage } from '../ui/localizePage.ts';
 
 localizePage('viewerTitle');

@@ -17,7 +17,7 @@ import { onScreenshotCommand } from './capture/screenshotCommand.ts';
 import { cache, client, gleanConnection, lookUp, policySource, settings, showBadge, signIn, uploads } from './services.ts';
 import { createServeImage } from './serveImage.ts';
 import { serveByMessage } from './serveImageByMessage.ts';
-import { IMAGE_PATH } from '../shared/imageAddress.ts';
+import { IMAGE_PATH } from '../shared/messages.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
 import { retryUploadsWaitingForAccess } from './uploads/retryWhenAllowed.ts';
@@ -65,7 +65,7 @@ const route = createRouter({
   },
 });
 
-/** Chrome: the extension's pages fetch images from the worker (src/shared/imageFetch.ts). */
+/** Chrome: the extension's pages fetch images from the worker (`fetchImage` in src/shared/ask.ts). */
 interface ImageFetchEvent extends Event {
   request: Request;
   clientId: string;

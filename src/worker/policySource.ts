@@ -16,7 +16,7 @@
  * itself; showing and saving settings go by the stored settings and follow the reading when it comes
  * (saved values never override policy: settings.ts applies it on every read).
  */
-import { POLICY_KEPT_KEY } from '../shared/policyKept.ts';
+import { POLICY_KEPT_KEY } from '../shared/messages.ts';
 import { readPolicy, type PolicyReading } from './policy.ts';
 import type { KeyValueArea } from './settings.ts';
 

@@ -4,9 +4,9 @@
  * so the page can put it in words. Bytes reach the page as a response body, never in a message.
  */
 import { t } from '../shared/i18n.ts';
-import { IMAGE_FACTS_HEADER, readImageAddress } from '../shared/imageAddress.ts';
-import type { ImageFacts } from '../shared/imageFetch.ts';
-import type { ReplyError } from '../shared/messages.ts';
+import { readImageAddress } from '../shared/imageAddress.ts';
+import type { ImageFacts } from '../shared/ask.ts';
+import { IMAGE_FACTS_HEADER, type ReplyError } from '../shared/messages.ts';
 import type { FoundImage, LookUp } from './lookUp.ts';
 
 export interface ServeImageDeps extends LookUp {

@@ -1,7 +1,7 @@
 /**
  * Firefox's answer to an image address. Its background is an event page, not a service worker, so no
  * page's `fetch` reaches it (https://bugzilla.mozilla.org/show_bug.cgi?id=1573659): the page asks by
- * message instead (src/shared/imageFetch.ts). Bytes still never travel in a message: the event page
+ * message instead (`fetchImage` in src/shared/ask.ts). Bytes still never travel in a message: the event page
  * keeps the body under a `blob:` URL of the extension's own origin, which only the extension's pages
  * can fetch (https://w3c.github.io/FileAPI/#blob-url-resolve), and answers with that URL.
  */

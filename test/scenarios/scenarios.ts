@@ -60,13 +60,13 @@ function notificationCount(page: ExtensionPage): Promise<number> {
  */
 async function sentBeforeMarker({ sandbox }: ScenarioContext, requests: RequestsSince, page: ExtensionPage): Promise<RecordedRequest[]> {
   const key = `marker-${crypto.randomUUID()}`;
-  // Asked by address as the popup asks (src/shared/imageFetch.ts): Chrome's worker answers the page's
+  // Asked by address as the popup asks (`fetchImage` in src/shared/ask.ts): Chrome's worker answers the page's
   // fetch, Firefox's event page the message.
   await page.evaluate(async (address) => {
     const scope = globalThis as unknown as PageGlobals;
     const { runtime } = scope.browser ?? scope.chrome;
     if (runtime.getBrowserInfo) return runtime.sendMessage({ type: 'image/serve', payload: { address } });
-    // Controlled once the worker claims the page (see `controlled` in src/shared/imageFetch.ts).
+    // Controlled once the worker claims the page (see `controlled` in src/shared/ask.ts).
     if (!navigator.serviceWorker.controller) await new Promise((claimed) => navigator.serviceWorker.addEventListener('controllerchange', claimed, { once: true }));
     return (await fetch(address)).status;
   }, imageAddress({ key }, { session: 'marker' }));

@@ -3,9 +3,9 @@
  * maker, the partition of the saved connection, and the sweep alarm. Building it does no I/O.
  */
 import browser from 'webextension-polyfill';
-import { BYTES_PER_MB, budgetBytes, DEFAULT_BUDGET_MB, MAX_BUDGET_MB, MIN_BUDGET_MB } from '../../shared/cacheLimits.ts';
+import { budgetBytes, DEFAULT_BUDGET_MB } from '../../shared/cacheLimits.ts';
 import { t } from '../../shared/i18n.ts';
-import type { CacheStats } from '../../shared/messages.ts';
+import { BYTES_PER_MB, MAX_BUDGET_MB, MIN_BUDGET_MB, type CacheStats } from '../../shared/messages.ts';
 import type { JobBinding } from '../../shared/uploadJob.ts';
 import { InvalidInput } from '../invalidInput.ts';
 import { partitionOf } from '../partition.ts';

@@ -2,7 +2,8 @@
  * moves only when told to, and blob writes that fail with the browser's quota error when armed. */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { BYTES_PER_MB, DEFAULT_BUDGET_MB } from '../../../src/shared/cacheLimits.ts';
+import { DEFAULT_BUDGET_MB } from '../../../src/shared/cacheLimits.ts';
+import { BYTES_PER_MB } from '../../../src/shared/messages.ts';
 import { createImageCache, type ImageToKeep } from '../../../src/worker/cache/imageCache.ts';
 
 export class FakeClock {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { POLICY_KEPT_KEY } from '../../../src/shared/policyKept.ts';
+import { POLICY_KEPT_KEY } from '../../../src/shared/messages.ts';
 import { GleanError } from '../../../src/glean/gleanError.ts';
 import { createPolicySource } from '../../../src/worker/policySource.ts';
 import { createSettings } from '../../../src/worker/settings.ts';
