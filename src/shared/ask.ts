@@ -52,7 +52,19 @@ async function request(address: string): Promise<Response> {
     return new Response((await fetch(served.bodyUrl, { credentials: 'omit' })).body, { status: served.status, headers: served.headers });
   }
   await controlled();
-  return fetch(address, { credentials: 'omit' });
+  try {
+    return await fetch(address, { credentials: 'omit' });
+  } catch (error) {
+    // A network error here means no worker answered: the worker that took the request was stopped or
+    // replaced before it did (an update, a reload), and the page's request ends with it
+    // (https://w3c.github.io/ServiceWorker/#on-fetch-request-algorithm, "handleFetchFailed").
+    // Asked again, the address reaches the worker now in charge; the lookup is a GET, safe to repeat.
+    console.warn('Glean Images: the worker did not answer; asking again', error instanceof Error ? error.name : typeof error);
+    await controlled();
+    return fetch(address, { credentials: 'omit' }).catch(() => {
+      throw new RequestFailed({ code: 'unexpected', message: t('errorNoAnswer') });
+    });
+  }
 }
 
 /** Long enough for a worker being installed to activate; after it the fetch goes ahead and fails in words. */

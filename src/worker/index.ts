@@ -86,7 +86,8 @@ addEventListener('fetch', (event) => {
       const client = clientId ? await worker.clients?.get(clientId) : undefined;
       if (request.method !== 'GET' || !client?.url.startsWith(ownOrigin)) return Response.json({ code: 'refused', message: t('errorRefused') }, { status: 403 });
       return serveImage(url, request.signal);
-    })(),
+    })().catch((error: unknown) => Response.json(describeError(error, 'image/serve'), { status: 500 })),
+    // A rejected answer would reach the page as a bare network error ("Failed to fetch"), not in words.
   );
 });
 // Only image addresses go through the fetch handler: every other request of the extension's pages
