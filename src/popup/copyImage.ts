@@ -4,15 +4,10 @@
  * https://developer.chrome.com/blog/web-custom-formats-for-the-async-clipboard-api). Other types are
  * drawn on a canvas and written as PNG. `clipboard.write` must be called from the click itself, while
  * its user activation lasts, so the image is handed over as a promise the browser waits for.
- * Where the browser has no `ClipboardItem` or cannot write PNG, it says so and nothing is copied.
+ * Every version the manifest allows has `ClipboardItem` and writes PNG (Chrome 76+, Firefox 127+:
+ * https://developer.mozilla.org/docs/Web/API/ClipboardItem#browser_compatibility).
  */
 import { t } from '../shared/i18n.ts';
-
-export function canCopyImages(): boolean {
-  if (typeof ClipboardItem === 'undefined' || typeof navigator.clipboard?.write !== 'function') return false;
-  // `supports` is newer than ClipboardItem itself: without it, PNG is the one type every version writes.
-  return typeof ClipboardItem.supports !== 'function' || ClipboardItem.supports('image/png');
-}
 
 async function asPng(image: Blob): Promise<Blob> {
   if (image.type === 'image/png') return image;
@@ -35,7 +30,6 @@ async function asPng(image: Blob): Promise<Blob> {
 
 /** Call from the click handler, before its first await. `read` finds the image's bytes. */
 export function copyImage(read: () => Promise<Blob | undefined>): Promise<void> {
-  if (!canCopyImages()) return Promise.reject(new Error(t('copyImageUnsupported')));
   const png = read().then((image) => {
     if (!image) throw new Error(t('copyImageGone'));
     return asPng(image);
