@@ -255,10 +255,17 @@ async function hungLookup(): Promise<HungLookup> {
     own.fault({ hang: true });
     const [sample] = own.samples;
     assert.ok(sample);
-    const { form } = await lookUpIn(browser, own, sample.key);
+    const { popup, form } = await lookUpIn(browser, own, sample.key);
     const outcome = await outcomeOf(form, DEFAULT_TIMEOUTS.lookupMs + 15_000);
     const [first] = own.requests;
-    assert.ok(first, `the lookup reached the sandbox (the popup showed ${JSON.stringify(outcome)})`);
+    if (!first) {
+      // Whether the page had a worker to answer its request, and in what state that worker was.
+      const worker = await popup.evaluate(async () => ({
+        controlled: navigator.serviceWorker.controller?.state ?? 'no controller',
+        registration: (await navigator.serviceWorker.getRegistration())?.active?.state ?? 'no active worker',
+      }));
+      assert.fail(`the lookup never reached the sandbox: the popup showed ${JSON.stringify(outcome)}, its worker ${JSON.stringify(worker)}`);
+    }
     return { outcome, tookMs: Date.now() - first.at, statuses: own.requests.map((r) => r.status) };
   } finally {
     await browser?.close();
