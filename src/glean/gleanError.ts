@@ -1,7 +1,6 @@
 /**
- * The one error type for Glean's answers and the ways of not getting one (network, timeout), and its
- * plain-JSON form for extension messages (an Error instance does not survive structured cloning
- * with its fields intact). The extension's own refusals are other types (src/worker/invalidInput.ts,
+ * The one error type for Glean's answers and the ways of not getting one (network, timeout). Pages get
+ * it as a ReplyError (src/worker/describeError.ts). The extension's own refusals are other types (src/worker/invalidInput.ts,
  * src/worker/signIn/signInError.ts); anything else is a bug (src/worker/describeError.ts).
  */
 
@@ -128,25 +127,4 @@ export function asGleanError(e: unknown): GleanError {
   if (name === 'AbortError') return new GleanError('aborted', message, { cause: e });
   if (name === 'TimeoutError') return new GleanError('timeout', message, { cause: e });
   return new GleanError('http', message, { cause: e });
-}
-
-/** An error as it travels in extension messages and job records: plain JSON, no Error instance. */
-export interface ErrorData {
-  code: GleanErrorCode;
-  message: string;
-  status?: number;
-  retryAfterMs?: number;
-  /** Kept so the receiving side can still say "answered with text/html instead of an image". */
-  contentType?: string;
-}
-
-/** `secrets` (the API token) are replaced by `[redacted]` in every string field: messages end up in
- * logs, notifications and bug reports. */
-export function toErrorData(e: unknown, secrets: readonly string[] = []): ErrorData {
-  const error = asGleanError(e);
-  const data: ErrorData = { code: error.code, message: redact(error.message, secrets) };
-  if (error.status !== undefined) data.status = error.status;
-  if (error.retryAfterMs !== undefined) data.retryAfterMs = error.retryAfterMs;
-  if (error.contentType !== undefined) data.contentType = redact(error.contentType, secrets);
-  return data;
 }

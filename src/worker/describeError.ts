@@ -1,5 +1,5 @@
 /** Turns whatever a handler threw into the error a page shows: typed, worded for people, token-free. */
-import { GleanError, toErrorData } from '../glean/gleanError.ts';
+import { GleanError } from '../glean/gleanError.ts';
 import { describeGleanError, type GleanActivity } from '../glean/userMessages.ts';
 import { t } from '../shared/i18n.ts';
 import type { ReplyError, RequestType } from '../shared/messages.ts';
@@ -12,14 +12,16 @@ const activityOf = (type: RequestType): GleanActivity =>
   type === 'image/serve' ? 'lookup' : type.startsWith('upload/') ? 'upload' : 'test';
 // A sign-in's own failures are SignInErrors; what reaches here from signIn/ are Glean's usual ones (unreachable).
 
+/** A GleanError as it travels in extension messages and job records: plain JSON, worded for people. */
+export function replyError({ code, status, retryAfterMs }: GleanError, message: string): ReplyError {
+  return { code, message, ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+}
+
 export function describeError(error: unknown, type: RequestType): ReplyError {
   if (error instanceof InvalidInput) return { code: 'invalid-input', message: error.message };
   if (error instanceof StorageFull || error instanceof UploadsFull) return { code: 'storage-full', message: error.message };
   if (error instanceof SignInError) return { code: 'sign-in', message: error.message };
-  if (error instanceof GleanError) {
-    const data = toErrorData(error);
-    return { ...data, message: describeGleanError(error, activityOf(type)) };
-  }
+  if (error instanceof GleanError) return replyError(error, describeGleanError(error, activityOf(type)));
   // A bug, not a Glean answer: say so without echoing internals (they could hold request details).
   console.error('Glean Images: unexpected failure', type, error instanceof Error ? error.name : typeof error);
   return { code: 'unexpected', message: t('errorUnexpected') };

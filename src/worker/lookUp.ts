@@ -6,7 +6,7 @@
 import type { FetchedImage, GleanClient } from '../glean/client.ts';
 import { LOOKUP_RETRY, retrying } from '../glean/retryPolicy.ts';
 import { GleanError } from '../glean/gleanError.ts';
-import { RequestPool } from '../glean/sharedRequests.ts';
+import { createRequestPool, type RequestPool } from '../glean/sharedRequests.ts';
 import { queryKey } from '../shared/imageAddress.ts';
 import type { ImageQuery } from '../shared/imageMetadata.ts';
 import type { CachedImage, ImageCache } from './cache/imageCache.ts';
@@ -46,7 +46,7 @@ export function createLookUp({ connection, whose, renew, client, pool, clock, ca
   // Identical lookups share everything, the cache's bookkeeping included, not only the GET. Each
   // caller's signal still ends only its own wait. Its own pool: a lookup holding a slot of the Glean
   // pool while its GET waits for another slot could deadlock.
-  const identical = new RequestPool(Number.MAX_SAFE_INTEGER);
+  const identical = createRequestPool(Number.MAX_SAFE_INTEGER);
 
   async function lookUp(query: ImageQuery, signal: AbortSignal): Promise<FoundImage> {
     const conn = await connection();

@@ -4,7 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import { createGleanClient } from '../glean/client.ts';
-import { RequestPool } from '../glean/sharedRequests.ts';
+import { createRequestPool } from '../glean/sharedRequests.ts';
 import { createLookUp } from './lookUp.ts';
 import { createCacheServices } from './cache/cacheServices.ts';
 import { realClock } from './clock.ts';
@@ -121,7 +121,7 @@ export const client = createGleanClient({ fetch: workerFetch });
 export const showBadge = (): Promise<void> => showUnfinishedCount(async () => (await signInStore.status())?.ended ?? false);
 
 /** Every request to Glean, lookups and uploads alike, shares one limit on requests at once. */
-const pool = new RequestPool();
+const pool = createRequestPool();
 
 /** The image cache, and `rememberUpload(conn, metadata, key, blob)` for the upload queue to call. */
 // A sign-in that ended keeps its images: the person signing in again sees them at once.
