@@ -104,6 +104,20 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
     };
   }
 
+  /** Settings to send with: nothing is sent while the policy is invalid. */
+  async function policyChecked(): Promise<Effective> {
+    const settings = await effective('wait');
+    if (settings.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
+    return settings;
+  }
+
+  /** Settings to send with, to a server. */
+  async function forSending(): Promise<Effective> {
+    const settings = await policyChecked();
+    if (!settings.baseUrl) throw new GleanError('not-configured', 'Glean is not set up yet.');
+    return settings;
+  }
+
   /**
    * The credential requests use: the sign-in where one is allowed and made, else the API token.
    * `fresh`: with a usable access token (refreshed when due); 'whose': only whose it is; 'whose, ended
@@ -185,8 +199,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** Saves only the server, as "Sign in with Glean" does with what was typed; the base URL it names. */
   async function saveServer(instance: string): Promise<string> {
-    const current = await effective('wait');
-    if (current.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
+    const current = await policyChecked();
     if (current.policy.server) return current.policy.server.baseUrl;
     const parsed = parseInstance(instance.trim());
     if (!parsed.ok) throw new InvalidInput(instanceProblemMessage(parsed.problem));
@@ -224,9 +237,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** The connection for one request. Throws `not-configured` when the server or credential is missing. */
   async function connection(): Promise<Connection> {
-    const settings = await effective('wait');
-    if (settings.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
-    if (!settings.baseUrl) throw new GleanError('not-configured', 'Glean is not set up yet.');
+    const settings = await forSending();
     const found = await credential(settings, true);
     if (!found) throw new GleanError('not-configured', 'No API token or sign-in for this server.');
     return { baseUrl: settings.baseUrl, ...found, identity: await identify(settings, found), ...(settings.actAs ? { actAs: settings.actAs } : {}) };
@@ -245,9 +256,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** What signing in needs from settings and policy: the server, and which way in. */
   async function signInPlan(): Promise<{ server: string; policy: Policy }> {
-    const settings = await effective('wait');
-    if (settings.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
-    if (!settings.baseUrl) throw new GleanError('not-configured', 'Glean is not set up yet.');
+    const settings = await forSending();
     return { server: settings.baseUrl, policy: settings.policy };
   }
 
