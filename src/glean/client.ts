@@ -4,7 +4,7 @@
  * very differently. Only fetch, Headers, Blob, AbortSignal and URL are used: it runs unchanged in
  * the service worker, a page and Node.
  */
-import type { ImageMetadata, ImageQuery, ServerImageMetadata } from '../shared/imageMetadata.ts';
+import type { ImageMetadata, ImageQuery } from '../shared/imageMetadata.ts';
 import { GleanError, bodyExcerpt, codeForStatus } from './gleanError.ts';
 import { parseRetryAfter } from './retryPolicy.ts';
 
@@ -56,7 +56,6 @@ export interface UploadedImage {
   url: string;
   /** The `key` query parameter of `url`, for later lookups, when it has one. */
   key?: string;
-  metadata?: ServerImageMetadata;
 }
 
 export interface GleanClient {
@@ -92,16 +91,9 @@ function metadataParams(metadata: ImageMetadata): Array<[string, string]> {
   return params;
 }
 
+/** `conn` comes from settings (src/worker/settings.ts `connection`), which sends nothing without a server and a credential. */
 function endpoint(conn: GleanConnection, path: string, params: Array<[string, string]>): URL {
-  if (conn.baseUrl.trim() === '' || conn.token.trim() === '') {
-    throw new GleanError('not-configured', 'The Glean instance or API token is not set.');
-  }
-  let url: URL;
-  try {
-    url = new URL(conn.baseUrl.replace(/\/+$/, '') + path);
-  } catch (e) {
-    throw new GleanError('not-configured', 'The Glean instance is not a valid URL.', { cause: e });
-  }
+  const url = new URL(conn.baseUrl + path);
   for (const [name, value] of params) url.searchParams.append(name, value);
   return url;
 }
@@ -146,34 +138,11 @@ interface Outgoing {
   token: string;
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Which redirects it follows (see fetchWithoutForeignRedirects). */
-  follow: 'none' | 'same-origin';
 }
-
-/** Fetch's own limit is 20 (https://fetch.spec.whatwg.org/#http-redirect-fetch); a lookup needs one or two. */
-const MAX_REDIRECTS = 5;
 
 /** A 3xx with a Location, or a browser's opaque stand-in for one. 304 is not a redirect. */
 function isRedirect(response: Response): boolean {
   return response.type === 'opaqueredirect' || [301, 302, 303, 307, 308].includes(response.status);
-}
-
-/** URL.parse arrived in Node 22; the tests run on Node 20. */
-function parseUrl(text: string, base: URL): URL | null {
-  try {
-    return new URL(text, base);
-  } catch {
-    return null;
-  }
-}
-
-function redirectError(request: Outgoing, response: Response, to: URL | null): GleanError {
-  const where = to === null ? 'an address the browser does not reveal' : to.origin === request.url.origin ? to.pathname : to.origin;
-  const refusal = request.follow === 'none' ? 'uploads are never redirected' : 'only same-origin redirects are followed';
-  return new GleanError('redirected', `${request.what} was redirected to ${where}; ${refusal}.`, {
-    // An opaque redirect has status 0, which says nothing.
-    ...(response.status === 0 ? {} : { status: response.status }),
-  });
 }
 
 function summary(text: string, excerpt: string): string {
@@ -216,28 +185,18 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
    * Never lets the browser follow a redirect (`redirect: 'manual'`): fetch would send the same
    * X-Glean-ActAs and X-Glean-Auth-Type (and, in browsers older than the Fetch change that drops it,
    * Authorization) to whatever origin the redirect names, another Glean tenant under *.glean.com
-   * included, and re-send an upload's body there on a 307/308. With 'manual', nothing is sent
-   * anywhere but the configured server before this code has seen where the redirect goes:
-   * - uploads follow no redirect at all;
-   * - a lookup follows a redirect to the same origin (up to MAX_REDIRECTS), with the same headers,
-   *   and refuses one to any other origin.
-   * Browsers hide a manual redirect's Location (an "opaqueredirect" response, status 0:
-   * https://fetch.spec.whatwg.org/#concept-filtered-response-opaque-redirect), so in an extension a
-   * redirect cannot be told same-origin from cross-origin, and is refused like a foreign one: a clear
-   * error beats sending the identity somewhere unknown.
+   * included, and re-send an upload's body there on a 307/308. Browsers hide a manual redirect's
+   * Location (an "opaqueredirect" response, status 0:
+   * https://fetch.spec.whatwg.org/#concept-filtered-response-opaque-redirect), so a redirect cannot be
+   * told same-origin from cross-origin, and every one is refused: a clear error beats sending the
+   * identity somewhere unknown.
    */
-  async function fetchWithoutForeignRedirects(request: Outgoing, init: RequestInit): Promise<Response> {
-    let url = request.url;
-    for (let hop = 0; ; hop += 1) {
-      const response = await deps.fetch(url.href, { ...init, redirect: 'manual' });
-      if (!isRedirect(response)) return response;
-      await response.body?.cancel().catch(() => undefined);
-      const location = response.type === 'opaqueredirect' ? null : response.headers.get('location');
-      const next = location === null ? null : parseUrl(location, url);
-      const followed = request.follow === 'same-origin' && next !== null && next.origin === request.url.origin && hop < MAX_REDIRECTS;
-      if (!followed) throw redirectError(request, response, next);
-      url = next;
-    }
+  async function fetchWithoutRedirects(request: Outgoing, init: RequestInit): Promise<Response> {
+    const response = await deps.fetch(request.url.href, { ...init, redirect: 'manual' });
+    if (!isRedirect(response)) return response;
+    await response.body?.cancel().catch(() => undefined);
+    // An opaque redirect has status 0, which says nothing.
+    throw new GleanError('redirected', `${request.what} was redirected; no redirect is followed.`, response.status ? { status: response.status } : {});
   }
 
   /** One request: timeout, abort and network failures turned into GleanErrors. */
@@ -246,7 +205,7 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
     if (signal?.aborted) throw new GleanError('aborted', `${what} cancelled before it was sent.`);
     const timeout = timeoutSignal(timeoutMs);
     try {
-      const response = await fetchWithoutForeignRedirects(request, {
+      const response = await fetchWithoutRedirects(request, {
         ...init,
         // The user's Glean cookies must not ride along: the token alone says who is asking.
         credentials: 'omit',
@@ -280,7 +239,6 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
         token: conn.token,
         timeoutMs: timeouts.lookupMs,
         signal: opts.signal,
-        follow: 'same-origin',
       };
       return exchange(request, async (response) => {
         if (!mediaType(response).startsWith('image/')) {
@@ -311,8 +269,6 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
         token: conn.token,
         timeoutMs: Math.ceil(timeouts.uploadBaseMs + (timeouts.uploadMsPerMB * image.size) / BYTES_PER_MB),
         signal: opts.signal,
-        // A 307/308 would send the image again, to a server the person never chose.
-        follow: 'none',
       };
       return exchange(request, async (response) => {
         const text = await readText(response, UPLOAD_ANSWER_BYTES);
@@ -324,8 +280,8 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
   };
 }
 
-/** An UploadImageResponse: `url` required, `metadata` optional, anything else tolerated. Undefined
- * when the text is not one. A url that is not http(s) (javascript:, data:) is refused: it will be
+/** An UploadImageResponse: `url` required, anything else tolerated (its `metadata` is not used).
+ * Undefined when the text is not one. A url that is not http(s) (javascript:, data:) is refused: it will be
  * shown and opened. */
 function parseUploadAnswer(text: string, requestUrl: URL): UploadedImage | undefined {
   let json: unknown;
@@ -347,21 +303,5 @@ function parseUploadAnswer(text: string, requestUrl: URL): UploadedImage | undef
   const result: UploadedImage = { url: url.href };
   const key = url.searchParams.get('key');
   if (key !== null && key !== '') result.key = key;
-  const metadata = parseServerMetadata(answer.metadata);
-  if (metadata !== undefined) result.metadata = metadata;
   return result;
-}
-
-/** Liberal: `type` is an open string (older and newer servers differ), unknown fields are dropped,
- * and metadata without a type is ignored rather than failing an upload that worked. */
-function parseServerMetadata(value: unknown): ServerImageMetadata | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const fields = value as Record<string, unknown>;
-  if (typeof fields.type !== 'string') return undefined;
-  const metadata: ServerImageMetadata = { type: fields.type };
-  for (const name of ['id', 'ds', 'cid', 'docid', 'ext'] as const) {
-    const field = fields[name];
-    if (typeof field === 'string') metadata[name] = field;
-  }
-  return metadata;
 }
