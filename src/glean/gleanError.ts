@@ -1,8 +1,9 @@
 /**
  * The one error type for Glean's answers and the ways of not getting one (network, timeout). Pages get
- * it as a ReplyError (src/worker/describeError.ts). The extension's own refusals are other types (src/worker/invalidInput.ts,
+ * it as a ReplyError (replyError below). The extension's own refusals are other types (src/worker/invalidInput.ts,
  * src/worker/signIn/signInError.ts); anything else is a bug (src/worker/describeError.ts).
  */
+import type { ReplyError } from '../shared/messages.ts';
 
 export type GleanErrorCode =
   | 'unauthorized'
@@ -75,25 +76,18 @@ export class GleanError extends Error {
 /** The code for a non-2xx answer. The spec lists only 400/401/429 for the images operations, but
  * the operations are Preview and undocumented beyond it, so be liberal: anything else still gets a code the UI can explain. */
 export function codeForStatus(status: number): GleanErrorCode {
-  switch (status) {
-    case 400:
-      return 'bad-request';
-    case 401:
-      return 'unauthorized';
-    case 403:
-      return 'forbidden';
-    case 404:
-      return 'not-found';
-    case 408:
-      return 'timeout';
-    case 413:
-      return 'too-large';
-    case 429:
-      return 'rate-limited';
-    default:
-      return status >= 500 && status <= 599 ? 'server-error' : 'http';
-  }
+  return STATUS_CODES[status] ?? (status >= 500 && status <= 599 ? 'server-error' : 'http');
 }
+
+const STATUS_CODES: Partial<Record<number, GleanErrorCode>> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  408: 'timeout',
+  413: 'too-large',
+  429: 'rate-limited',
+};
 
 /** A body fit for a log line or an error message: secrets redacted (before cutting, so no part of
  * one survives), whitespace collapsed, at most BODY_EXCERPT_CHARS characters. Idempotent. */
@@ -127,4 +121,9 @@ export function asGleanError(e: unknown): GleanError {
   if (name === 'AbortError') return new GleanError('aborted', message, { cause: e });
   if (name === 'TimeoutError') return new GleanError('timeout', message, { cause: e });
   return new GleanError('http', message, { cause: e });
+}
+
+/** A GleanError as it travels in extension messages and job records: plain JSON, worded for people. */
+export function replyError({ code, status }: GleanError, message: string): ReplyError {
+  return { code, message, ...(status !== undefined ? { status } : {}) };
 }

@@ -1,5 +1,5 @@
 /** Turns whatever a handler threw into the error a page shows: typed, worded for people, token-free. */
-import { GleanError } from '../glean/gleanError.ts';
+import { GleanError, replyError } from '../glean/gleanError.ts';
 import { describeGleanError, type GleanActivity } from '../glean/userMessages.ts';
 import { t } from '../shared/i18n.ts';
 import type { ReplyError, RequestType } from '../shared/messages.ts';
@@ -11,11 +11,6 @@ import { UploadsFull } from '../shared/uploadStore.ts';
 const activityOf = (type: RequestType): GleanActivity =>
   type === 'image/serve' ? 'lookup' : type.startsWith('upload/') ? 'upload' : 'test';
 // A sign-in's own failures are SignInErrors; what reaches here from signIn/ are Glean's usual ones (unreachable).
-
-/** A GleanError as it travels in extension messages and job records: plain JSON, worded for people. */
-export function replyError({ code, status, retryAfterMs }: GleanError, message: string): ReplyError {
-  return { code, message, ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-}
 
 export function describeError(error: unknown, type: RequestType): ReplyError {
   if (error instanceof InvalidInput) return { code: 'invalid-input', message: error.message };

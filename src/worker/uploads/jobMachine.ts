@@ -6,7 +6,7 @@
  *   waiting for the identity → queued (Retry, with the credential of the time).
  * Pure: every transition takes the time and returns a new record.
  */
-import type { GleanError } from '../../glean/gleanError.ts';
+import { replyError, type GleanError } from '../../glean/gleanError.ts';
 import { decideRetry, type RetryPolicy } from '../../glean/retryPolicy.ts';
 import type { ImageMetadata } from '../../shared/imageMetadata.ts';
 import type { ReplyError } from '../../shared/messages.ts';
@@ -77,7 +77,7 @@ export function attemptFailed(
   random: () => number,
 ): UploadJob {
   const delayMs = decideRetry(policy, { attempt: job.attempts, elapsedMs: now - job.startedAt, error }, random);
-  const lastError = { code: error.code, message: describe(error, delayMs !== undefined, delayMs), ...(error.status !== undefined ? { status: error.status } : {}) };
+  const lastError = replyError(error, describe(error, delayMs !== undefined, delayMs));
   return delayMs === undefined
     ? { ...job, state: 'failed', nextAttemptAt: null, lastError, updatedAt: now }
     : { ...job, state: 'queued', nextAttemptAt: now + delayMs, lastError, updatedAt: now };
