@@ -6,6 +6,7 @@
  */
 import type { ImageMetadata, ImageQuery } from '../shared/imageMetadata.ts';
 import { GleanError, bodyExcerpt, codeForStatus } from './gleanError.ts';
+import { readAtMost } from './readAtMost.ts';
 import { parseRetryAfter } from './retryPolicy.ts';
 
 export interface GleanConnection {
@@ -109,26 +110,8 @@ function mediaType(response: Response): string {
   return (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-/** Reads at most about maxBytes of the body as text and cancels the rest, so a huge error page or a
- * wrong answer never has to be downloaded in full. Rejects when reading fails (abort, network). */
-async function readText(response: Response, maxBytes: number): Promise<string> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  try {
-    while (bytes < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) return text + decoder.decode();
-      bytes += value.byteLength;
-      text += decoder.decode(value, { stream: true });
-    }
-    return text;
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-}
+/** At most about maxBytes of the body as text (see readAtMost). */
+const readText = async (response: Response, maxBytes: number): Promise<string> => (await readAtMost(response, maxBytes)).body.text();
 
 /** One request as the error messages name it, e.g. "GET /rest/api/v1/images". */
 interface Outgoing {
