@@ -48,7 +48,7 @@ export function createClientRegistry(local: KeyValueArea, http: OAuthHttp): Clie
 
 async function register(as: oauth.AuthorizationServer, redirectUrl: string, http: OAuthHttp): Promise<string> {
   const host = new URL(as.issuer).host;
-  const refused = (cause?: unknown) => new SignInError('registration-refused', t('signInRegistrationRefused', host, redirectUrl), { cause });
+  const refused = (cause?: unknown) => new SignInError(t('signInRegistrationRefused', host, redirectUrl), { cause });
   if (!as.registration_endpoint) throw refused();
   let response: Response;
   try {
@@ -65,7 +65,7 @@ async function register(as: oauth.AuthorizationServer, redirectUrl: string, http
       requestOptions(http),
     );
   } catch (error) {
-    throw new SignInError('unreachable', t('signInUnreachable', host), { cause: error });
+    throw new SignInError(t('signInUnreachable', host), { cause: error });
   }
   // Glean answers a disabled registration with HTTP 500 and text, an unapproved redirect URL with a 4xx.
   if (!response.ok) throw refused(response.status);

@@ -57,14 +57,14 @@ export async function signIn(plan: SignInPlan, deps: FlowDeps, { interactive }: 
   } catch (error) {
     if (!isInvalidClient(error)) throw error;
     // A policy's client the server does not know is the administrator's to fix.
-    if (plan.clientId !== undefined) throw new SignInError('failed', t('signInPolicyClientRefused', host), { cause: error });
+    if (plan.clientId !== undefined) throw new SignInError(t('signInPolicyClientRefused', host), { cause: error });
   }
   // A registered client the server has forgotten: register again, once.
   await deps.clients.forget(as, deps.redirectUrl);
   try {
     return await authorize(plan, as, await deps.clients.clientFor(as, deps.redirectUrl), deps, interactive);
   } catch (error) {
-    if (isInvalidClient(error)) throw new SignInError('failed', t('signInFailed', host), { cause: error });
+    if (isInvalidClient(error)) throw new SignInError(t('signInFailed', host), { cause: error });
     throw error;
   }
 }
@@ -74,7 +74,7 @@ const isInvalidClient = (error: unknown): boolean => error instanceof oauth.Resp
 async function authorize(plan: SignInPlan, as: oauth.AuthorizationServer, clientId: string, deps: FlowDeps, interactive: boolean): Promise<Grant> {
   const host = new URL(as.issuer).host;
   if (!as.authorization_endpoint || !as.token_endpoint) {
-    throw new SignInError('no-authorization-server', t('signInNoAuthorizationServer', host));
+    throw new SignInError(t('signInNoAuthorizationServer', host));
   }
   const client: oauth.Client = { client_id: clientId, token_endpoint_auth_method: 'none' };
   const verifier = oauth.generateRandomCodeVerifier();
@@ -96,22 +96,22 @@ async function authorize(plan: SignInPlan, as: oauth.AuthorizationServer, client
   } catch (error) {
     // Chrome and Firefox word this differently ("The user did not approve access.", "User cancelled
     // or denied access."): any rejection means no sign-in happened.
-    throw new SignInError('cancelled', t('signInCancelled'), { cause: error });
+    throw new SignInError(t('signInCancelled'), { cause: error });
   }
   let callback: URLSearchParams;
   try {
     callback = oauth.validateAuthResponse(as, client, new URL(returned), state);
   } catch (error) {
     if (error instanceof oauth.AuthorizationResponseError && error.error === 'access_denied') {
-      throw new SignInError('cancelled', t('signInCancelled'), { cause: error });
+      throw new SignInError(t('signInCancelled'), { cause: error });
     }
-    throw new SignInError('failed', t('signInFailed', host), { cause: error });
+    throw new SignInError(t('signInFailed', host), { cause: error });
   }
   const started = deps.now();
   const response = await send(() => oauth.authorizationCodeGrantRequest(as, client, oauth.None(), callback, deps.redirectUrl, verifier, requestOptions(deps.http)), host);
   const tokens = await oauth.processAuthorizationCodeResponse(as, client, response).catch((error: unknown) => {
     if (error instanceof oauth.ResponseBodyError && error.error === 'invalid_client') throw error;
-    throw new SignInError('failed', t('signInFailed', host), { cause: error });
+    throw new SignInError(t('signInFailed', host), { cause: error });
   });
   return {
     method: plan.method,
