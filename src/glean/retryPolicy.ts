@@ -108,7 +108,6 @@ export interface RetryDeps {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
   signal?: AbortSignal;
-  onRetry?: (info: { attempt: number; delayMs: number; error: GleanError }) => void;
 }
 
 export const abortedError = (): GleanError => new GleanError('aborted', 'Stopped waiting for Glean.');
@@ -143,7 +142,6 @@ export async function retrying<T>(policy: RetryPolicy, attempt: (n: number) => P
       if (!(e instanceof GleanError)) throw e;
       const delayMs = decideRetry(policy, { attempt: n, elapsedMs: deps.now() - startedAt, error: e }, deps.random);
       if (delayMs === undefined) throw e;
-      deps.onRetry?.({ attempt: n, delayMs, error: e });
       await unlessAborted(deps.sleep(delayMs, signal), signal).catch((sleepError: unknown) => {
         throw signal?.aborted ? abortedError() : sleepError;
       });

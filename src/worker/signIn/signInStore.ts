@@ -59,7 +59,9 @@ export function createSignInStore(local: KeyValueArea, seal: TokenSeal) {
     /** What pages may know; no unsealing. */
     async status(): Promise<SignInStatus | undefined> {
       const found = await stored();
-      return found && { server: found.server, method: found.method, identity: found.identity, ended: found.ended };
+      if (!found) return undefined;
+      const { grant: _sealed, ...status } = found;
+      return status;
     },
 
     /** The sign-in for `server`, unsealed; undefined when there is none for it. */
