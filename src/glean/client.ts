@@ -141,27 +141,17 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
   const timeouts: GleanTimeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
   const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
 
-  async function statusError(request: Outgoing, response: Response): Promise<GleanError> {
-    const contentType = mediaType(response);
-    // The status is the answer; a body that cannot be read only costs us the excerpt.
-    const text = await readText(response, ERROR_BODY_BYTES).catch(() => '');
-    const excerpt = bodyExcerpt(text, [request.token]);
-    return new GleanError(
-      codeForStatus(response.status),
-      summary(`${request.what} answered HTTP ${response.status} with ${typeName(contentType)}`, excerpt),
-      { status: response.status, contentType, bodyExcerpt: excerpt, retryAfterMs: parseRetryAfter(response.headers, now()) },
-    );
-  }
-
-  /** A 2xx answer that is not what the operation promises. */
-  function badResponse(request: Outgoing, response: Response, expected: string, text: string): GleanError {
+  /** An answer that is not the operation's: a non-2xx one, or a 2xx that is not the `expected` one. */
+  function answerError(request: Outgoing, response: Response, text: string, expected?: string): GleanError {
     const contentType = mediaType(response);
     const excerpt = bodyExcerpt(text, [request.token]);
-    return new GleanError(
-      'bad-response',
-      summary(`${request.what} answered ${typeName(contentType)} instead of ${expected}`, excerpt),
-      { status: response.status, contentType, bodyExcerpt: excerpt },
-    );
+    const answered = expected === undefined ? `HTTP ${response.status} with ${typeName(contentType)}` : `${typeName(contentType)} instead of ${expected}`;
+    return new GleanError(expected === undefined ? codeForStatus(response.status) : 'bad-response', summary(`${request.what} answered ${answered}`, excerpt), {
+      status: response.status,
+      contentType,
+      bodyExcerpt: excerpt,
+      retryAfterMs: parseRetryAfter(response.headers, now()),
+    });
   }
 
   /**
@@ -197,7 +187,8 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
         cache: 'no-store',
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
       });
-      if (!response.ok) throw await statusError(request, response);
+      // The status is the answer; a body that cannot be read only costs us the excerpt.
+      if (!response.ok) throw answerError(request, response, await readText(response, ERROR_BODY_BYTES).catch(() => ''));
       return await read(response);
     } catch (e) {
       if (e instanceof GleanError) throw e;
@@ -225,10 +216,10 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
       };
       return exchange(request, async (response) => {
         if (!mediaType(response).startsWith('image/')) {
-          throw badResponse(request, response, 'an image', await readText(response, ERROR_BODY_BYTES));
+          throw answerError(request, response, await readText(response, ERROR_BODY_BYTES), 'an image');
         }
         const blob = await response.blob();
-        if (blob.size === 0) throw badResponse(request, response, 'an image (empty body)', '');
+        if (blob.size === 0) throw answerError(request, response, '', 'an image (empty body)');
         return { blob, contentType: mediaType(response), size: blob.size };
       });
     },
@@ -256,7 +247,7 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
       return exchange(request, async (response) => {
         const text = await readText(response, UPLOAD_ANSWER_BYTES);
         const answer = parseUploadAnswer(text, url);
-        if (answer === undefined) throw badResponse(request, response, 'JSON with an image url', text);
+        if (answer === undefined) throw answerError(request, response, text, 'JSON with an image url');
         return answer;
       });
     },

@@ -31,8 +31,7 @@ export type GleanErrorCode =
 export interface GleanErrorDetails {
   status?: number;
   contentType?: string;
-  /** Body text; collapsed and cut to BODY_EXCERPT_CHARS here. Pass it through bodyExcerpt() with
-   * the token first: this constructor does not know the secrets. */
+  /** Body text, as bodyExcerpt() gives it: redacted, collapsed and cut to BODY_EXCERPT_CHARS. */
   bodyExcerpt?: string;
   retryAfterMs?: number;
   cause?: unknown;
@@ -62,13 +61,10 @@ export class GleanError extends Error {
   readonly retryAfterMs?: number;
   readonly retryable: boolean;
 
-  constructor(code: GleanErrorCode, message: string, details: GleanErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(code: GleanErrorCode, message: string, { cause, ...details }: GleanErrorDetails = {}) {
+    super(message, cause === undefined ? undefined : { cause });
     this.code = code;
-    if (details.status !== undefined) this.status = details.status;
-    if (details.contentType !== undefined) this.contentType = details.contentType;
-    if (details.bodyExcerpt !== undefined) this.bodyExcerpt = bodyExcerpt(details.bodyExcerpt);
-    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    Object.assign(this, details);
     this.retryable = isRetryableFailure(code, details.status);
   }
 }
