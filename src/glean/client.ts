@@ -40,7 +40,6 @@ export interface GleanClientDeps {
   fetch: typeof fetch;
   /** For Retry-After dates; Date.now by default. */
   now?: () => number;
-  timeouts?: Partial<GleanTimeouts>;
   /** AbortSignal.timeout by default; tests pass a signal they abort themselves. */
   timeoutSignal?: (ms: number) => AbortSignal;
 }
@@ -138,7 +137,7 @@ function typeName(contentType: string): string {
 
 export function createGleanClient(deps: GleanClientDeps): GleanClient {
   const now = deps.now ?? Date.now;
-  const timeouts: GleanTimeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  const timeouts = DEFAULT_TIMEOUTS;
   const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
 
   /** An answer that is not the operation's: a non-2xx one, or a 2xx that is not the `expected` one. */

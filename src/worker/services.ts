@@ -76,14 +76,7 @@ export const settings = createSettings({
   local: rememberedArea(browser.storage.local, localChanged),
   readPolicy: policySource.read,
   seal: rememberedSeal(seal),
-  signIn: {
-    status: () => signInStore.status(),
-    clear: () => signInStore.clear(),
-    access: async (server) => {
-      const current = await session.access(server);
-      return current && { accessToken: current.grant.accessToken, identity: current.identity, method: current.method };
-    },
-  },
+  signIn: { status: signInStore.status, clear: signInStore.clear, access: session.access },
   redirectUrl,
 });
 

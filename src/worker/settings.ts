@@ -37,7 +37,7 @@ export type Connection = GleanConnection & { identity: string };
 export interface SignInAccess {
   status(): Promise<SignInStatus | undefined>;
   /** A usable access token for `server`; undefined when nobody signed in to it; throws when the sign-in ended. */
-  access(server: string): Promise<{ accessToken: string; identity: string; method: 'glean' | 'idp' } | undefined>;
+  access(server: string): Promise<{ grant: { accessToken: string }; identity: string } | undefined>;
   clear(): Promise<void>;
 }
 
@@ -131,7 +131,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
         const authType = status.method === 'idp' ? { authType: 'OAUTH' as const } : {};
         if (fresh !== true) return status.ended && fresh !== 'ended too' ? undefined : { token: '', identity: status.identity, ...authType };
         const signedIn = await signIn.access(settings.baseUrl);
-        if (signedIn) return { token: signedIn.accessToken, identity: signedIn.identity, ...authType };
+        if (signedIn) return { token: signedIn.grant.accessToken, identity: signedIn.identity, ...authType };
       }
     }
     if (allowed !== undefined && allowed !== 'token') return undefined;
