@@ -23,17 +23,16 @@ export interface ClientRegistry {
 }
 
 export function createClientRegistry(local: KeyValueArea, http: OAuthHttp): ClientRegistry {
-  async function registrations(): Promise<Record<string, string>> {
+  async function registrations(): Promise<Record<string, unknown>> {
     const { [REGISTRATIONS_KEY]: stored } = await local.get(REGISTRATIONS_KEY);
-    if (typeof stored !== 'object' || stored === null) return {};
-    return Object.fromEntries(Object.entries(stored).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    return typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
   }
 
   return {
     async clientFor(as, redirectUrl) {
       const key = registrationKey(as.issuer, redirectUrl);
       const known = (await registrations())[key];
-      if (known) return known;
+      if (typeof known === 'string' && known) return known;
       const clientId = await register(as, redirectUrl, http);
       await local.set({ [REGISTRATIONS_KEY]: { ...(await registrations()), [key]: clientId } });
       return clientId;

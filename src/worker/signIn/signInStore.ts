@@ -68,13 +68,14 @@ export function createSignInStore(local: KeyValueArea, seal: TokenSeal) {
     async read(server: string): Promise<SignIn | undefined> {
       const found = await stored();
       if (!found || found.server !== server) return undefined;
+      const { grant: sealed, ...status } = found;
       let grant: unknown;
       try {
-        grant = JSON.parse(await seal.unseal(found.grant, server));
+        grant = JSON.parse(await seal.unseal(sealed, server));
       } catch {
         return undefined;
       }
-      return isGrant(grant) ? { server, method: found.method, identity: found.identity, ended: found.ended, grant } : undefined;
+      return isGrant(grant) ? { ...status, grant } : undefined;
     },
 
     async write(signIn: SignIn): Promise<void> {
