@@ -7,6 +7,7 @@ import { InvalidInput } from './invalidInput.ts';
 import { StorageFull } from './cache/storageFull.ts';
 import { SignInError } from './signIn/signInError.ts';
 import { UploadsFull } from '../shared/uploadStore.ts';
+import { logError } from './logFailure.ts';
 
 const activityOf = (type: RequestType): GleanActivity =>
   type === 'image/serve' ? 'lookup' : type.startsWith('upload/') ? 'upload' : 'test';
@@ -18,6 +19,6 @@ export function describeError(error: unknown, type: RequestType): ReplyError {
   if (error instanceof SignInError) return { code: 'sign-in', message: error.message };
   if (error instanceof GleanError) return replyError(error, describeGleanError(error, activityOf(type)));
   // A bug, not a Glean answer: say so without echoing internals (they could hold request details).
-  console.error('Glean Images: unexpected failure', type, error instanceof Error ? error.name : typeof error);
+  logError(`unexpected failure in ${type}`, error);
   return { code: 'unexpected', message: t('errorUnexpected') };
 }

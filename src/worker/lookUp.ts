@@ -16,6 +16,7 @@ import type { Clock } from './clock.ts';
 import type { Connection } from './settings.ts';
 import type { JobBinding } from '../shared/uploadJob.ts';
 import { renewingOnce, type Renew } from './signIn/renewing.ts';
+import { logWarning } from './logFailure.ts';
 
 export interface LookUpDeps {
   connection: () => Promise<Connection>;
@@ -75,7 +76,7 @@ export function createLookUp({ connection, whose, renew, client, pool, clock, ca
     void cache
       .usePartition(partition)
       .then(() => keepImage(partition, [key], { blob: image.blob, contentType: image.contentType, keepOriginal: true }))
-      .catch((error: unknown) => console.warn('Glean Images: a looked-up image was not cached', error instanceof Error ? error.name : typeof error));
+      .catch((error: unknown) => logWarning('a looked-up image was not cached', error));
     return { blob: image.blob, contentType: image.contentType, size: image.size, isThumbnail: false, source: 'glean' };
   }
 

@@ -26,6 +26,7 @@ import {
   whyNotNow,
   type NewJob,
 } from './jobMachine.ts';
+import { logError } from '../logFailure.ts';
 
 export const MAX_CONCURRENT_UPLOADS = 2;
 
@@ -91,7 +92,7 @@ export function createUploadQueue(deps: UploadQueueDeps) {
   function failed(job: UploadJob, error: unknown): UploadJob {
     if (isBug(error)) {
       // Not Glean's answer nor the network's: a bug of ours. Logged, and shown as one, with Retry.
-      console.error('Glean Images: an upload attempt failed unexpectedly', error instanceof Error ? error.name : typeof error);
+      logError('an upload attempt failed unexpectedly', error);
       return failNow(job, { code: 'unexpected', message: t('errorUnexpected') }, clock.now());
     }
     const failure = asGleanError(error);
@@ -156,7 +157,7 @@ export function createUploadQueue(deps: UploadQueueDeps) {
       const controller = new AbortController();
       running.set(job.id, controller);
       void run(job, controller.signal)
-        .catch((error: unknown) => console.error('Glean Images: upload job crashed', error instanceof Error ? error.name : error))
+        .catch((error: unknown) => logError('upload job crashed', error))
         .finally(() => {
           running.delete(job.id);
           void pump();
