@@ -26,11 +26,12 @@ import { sweepUploadBlobs } from './uploads/sweepUploadBlobs.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import { UPLOAD_ALARM } from './uploads/wakeUp.ts';
 
+const ownOrigin = browser.runtime.getURL('');
 const serveImage = createServeImage({ ...lookUp, sessionSignal, describeError: (error) => describeError(error, 'image/serve') });
 
 const route = createRouter({
   extensionId: browser.runtime.id,
-  extensionOrigin: browser.runtime.getURL(''),
+  extensionOrigin: ownOrigin,
   describeError,
   handlers: {
     'settings/get': () => settings.view(),
@@ -40,7 +41,7 @@ const route = createRouter({
     'signIn/signOut': () => signIn.signOut().then(settings.view),
     'connection/test': () => testConnection(gleanConnection, client),
     'image/serve': async ({ address }) => {
-      const url = new URL(address, browser.runtime.getURL(''));
+      const url = new URL(address, ownOrigin);
       return serveByMessage(await serveImage(url));
     },
     'cache/stats': () => cache.stats(),
@@ -66,7 +67,6 @@ interface WorkerScope {
   clients?: { get(id: string): Promise<{ url: string } | undefined>; claim(): Promise<void> };
 }
 const worker = globalThis as unknown as WorkerScope;
-const ownOrigin = browser.runtime.getURL('');
 addEventListener('fetch', (event) => {
   const { request, clientId } = event as ImageFetchEvent;
   const url = new URL(request.url);

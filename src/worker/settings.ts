@@ -143,9 +143,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
   async function view(): Promise<SettingsView> {
     const settings = await effective('skip');
     const [token, status, person] = await Promise.all([readToken(settings.baseUrl), signIn.status(), whoseIn(settings, true)]);
-    // Whose credential requests use now: the person's, unless their sign-in ended.
-    const who = status?.server === settings.baseUrl && status.ended ? null : person;
-    const signedIn = status && status.server === settings.baseUrl ? status : undefined;
+    const signedIn = status?.server === settings.baseUrl ? status : undefined;
     return {
       instance: settings.instance,
       baseUrl: settings.baseUrl,
@@ -162,7 +160,8 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
         invalid: settings.policyInvalid,
       },
       signIn: signedIn ? { host: new URL(signedIn.server).host, method: signedIn.method, ended: signedIn.ended } : null,
-      ready: who !== null,
+      // Whose credential requests use now: the person's, unless their sign-in ended.
+      ready: person !== null && !signedIn?.ended,
       identity: person?.identity ?? null,
       redirectUrl,
     };
