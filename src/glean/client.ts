@@ -4,8 +4,9 @@
  * very differently. Only fetch, Headers, Blob, AbortSignal and URL are used: it runs unchanged in
  * the service worker, a page and Node.
  */
-import type { ImageMetadata, ImageQuery, ServerImageMetadata } from '../shared/imageMetadata.ts';
+import type { ImageMetadata, ImageQuery } from '../shared/imageMetadata.ts';
 import { GleanError, bodyExcerpt, codeForStatus } from './gleanError.ts';
+import { readAtMost } from './readAtMost.ts';
 import { parseRetryAfter } from './retryPolicy.ts';
 
 export interface GleanConnection {
@@ -39,7 +40,6 @@ export interface GleanClientDeps {
   fetch: typeof fetch;
   /** For Retry-After dates; Date.now by default. */
   now?: () => number;
-  timeouts?: Partial<GleanTimeouts>;
   /** AbortSignal.timeout by default; tests pass a signal they abort themselves. */
   timeoutSignal?: (ms: number) => AbortSignal;
 }
@@ -56,7 +56,6 @@ export interface UploadedImage {
   url: string;
   /** The `key` query parameter of `url`, for later lookups, when it has one. */
   key?: string;
-  metadata?: ServerImageMetadata;
 }
 
 export interface GleanClient {
@@ -92,16 +91,9 @@ function metadataParams(metadata: ImageMetadata): Array<[string, string]> {
   return params;
 }
 
+/** `conn` comes from settings (src/worker/settings.ts `connection`), which sends nothing without a server and a credential. */
 function endpoint(conn: GleanConnection, path: string, params: Array<[string, string]>): URL {
-  if (conn.baseUrl.trim() === '' || conn.token.trim() === '') {
-    throw new GleanError('not-configured', 'The Glean instance or API token is not set.');
-  }
-  let url: URL;
-  try {
-    url = new URL(conn.baseUrl.replace(/\/+$/, '') + path);
-  } catch (e) {
-    throw new GleanError('not-configured', 'The Glean instance is not a valid URL.', { cause: e });
-  }
+  const url = new URL(conn.baseUrl + path);
   for (const [name, value] of params) url.searchParams.append(name, value);
   return url;
 }
@@ -117,26 +109,8 @@ function mediaType(response: Response): string {
   return (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-/** Reads at most about maxBytes of the body as text and cancels the rest, so a huge error page or a
- * wrong answer never has to be downloaded in full. Rejects when reading fails (abort, network). */
-async function readText(response: Response, maxBytes: number): Promise<string> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  try {
-    while (bytes < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) return text + decoder.decode();
-      bytes += value.byteLength;
-      text += decoder.decode(value, { stream: true });
-    }
-    return text;
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-}
+/** At most about maxBytes of the body as text (see readAtMost). */
+const readText = async (response: Response, maxBytes: number): Promise<string> => (await readAtMost(response, maxBytes)).body.text();
 
 /** One request as the error messages name it, e.g. "GET /rest/api/v1/images". */
 interface Outgoing {
@@ -146,34 +120,11 @@ interface Outgoing {
   token: string;
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Which redirects it follows (see fetchWithoutForeignRedirects). */
-  follow: 'none' | 'same-origin';
 }
-
-/** Fetch's own limit is 20 (https://fetch.spec.whatwg.org/#http-redirect-fetch); a lookup needs one or two. */
-const MAX_REDIRECTS = 5;
 
 /** A 3xx with a Location, or a browser's opaque stand-in for one. 304 is not a redirect. */
 function isRedirect(response: Response): boolean {
   return response.type === 'opaqueredirect' || [301, 302, 303, 307, 308].includes(response.status);
-}
-
-/** URL.parse arrived in Node 22; the tests run on Node 20. */
-function parseUrl(text: string, base: URL): URL | null {
-  try {
-    return new URL(text, base);
-  } catch {
-    return null;
-  }
-}
-
-function redirectError(request: Outgoing, response: Response, to: URL | null): GleanError {
-  const where = to === null ? 'an address the browser does not reveal' : to.origin === request.url.origin ? to.pathname : to.origin;
-  const refusal = request.follow === 'none' ? 'uploads are never redirected' : 'only same-origin redirects are followed';
-  return new GleanError('redirected', `${request.what} was redirected to ${where}; ${refusal}.`, {
-    // An opaque redirect has status 0, which says nothing.
-    ...(response.status === 0 ? {} : { status: response.status }),
-  });
 }
 
 function summary(text: string, excerpt: string): string {
@@ -186,58 +137,38 @@ function typeName(contentType: string): string {
 
 export function createGleanClient(deps: GleanClientDeps): GleanClient {
   const now = deps.now ?? Date.now;
-  const timeouts: GleanTimeouts = { ...DEFAULT_TIMEOUTS, ...deps.timeouts };
+  const timeouts = DEFAULT_TIMEOUTS;
   const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
 
-  async function statusError(request: Outgoing, response: Response): Promise<GleanError> {
-    const contentType = mediaType(response);
-    // The status is the answer; a body that cannot be read only costs us the excerpt.
-    const text = await readText(response, ERROR_BODY_BYTES).catch(() => '');
-    const excerpt = bodyExcerpt(text, [request.token]);
-    return new GleanError(
-      codeForStatus(response.status),
-      summary(`${request.what} answered HTTP ${response.status} with ${typeName(contentType)}`, excerpt),
-      { status: response.status, contentType, bodyExcerpt: excerpt, retryAfterMs: parseRetryAfter(response.headers, now()) },
-    );
-  }
-
-  /** A 2xx answer that is not what the operation promises. */
-  function badResponse(request: Outgoing, response: Response, expected: string, text: string): GleanError {
+  /** An answer that is not the operation's: a non-2xx one, or a 2xx that is not the `expected` one. */
+  function answerError(request: Outgoing, response: Response, text: string, expected?: string): GleanError {
     const contentType = mediaType(response);
     const excerpt = bodyExcerpt(text, [request.token]);
-    return new GleanError(
-      'bad-response',
-      summary(`${request.what} answered ${typeName(contentType)} instead of ${expected}`, excerpt),
-      { status: response.status, contentType, bodyExcerpt: excerpt },
-    );
+    const answered = expected === undefined ? `HTTP ${response.status} with ${typeName(contentType)}` : `${typeName(contentType)} instead of ${expected}`;
+    return new GleanError(expected === undefined ? codeForStatus(response.status) : 'bad-response', summary(`${request.what} answered ${answered}`, excerpt), {
+      status: response.status,
+      contentType,
+      bodyExcerpt: excerpt,
+      retryAfterMs: parseRetryAfter(response.headers, now()),
+    });
   }
 
   /**
    * Never lets the browser follow a redirect (`redirect: 'manual'`): fetch would send the same
    * X-Glean-ActAs and X-Glean-Auth-Type (and, in browsers older than the Fetch change that drops it,
    * Authorization) to whatever origin the redirect names, another Glean tenant under *.glean.com
-   * included, and re-send an upload's body there on a 307/308. With 'manual', nothing is sent
-   * anywhere but the configured server before this code has seen where the redirect goes:
-   * - uploads follow no redirect at all;
-   * - a lookup follows a redirect to the same origin (up to MAX_REDIRECTS), with the same headers,
-   *   and refuses one to any other origin.
-   * Browsers hide a manual redirect's Location (an "opaqueredirect" response, status 0:
-   * https://fetch.spec.whatwg.org/#concept-filtered-response-opaque-redirect), so in an extension a
-   * redirect cannot be told same-origin from cross-origin, and is refused like a foreign one: a clear
-   * error beats sending the identity somewhere unknown.
+   * included, and re-send an upload's body there on a 307/308. Browsers hide a manual redirect's
+   * Location (an "opaqueredirect" response, status 0:
+   * https://fetch.spec.whatwg.org/#concept-filtered-response-opaque-redirect), so a redirect cannot be
+   * told same-origin from cross-origin, and every one is refused: a clear error beats sending the
+   * identity somewhere unknown.
    */
-  async function fetchWithoutForeignRedirects(request: Outgoing, init: RequestInit): Promise<Response> {
-    let url = request.url;
-    for (let hop = 0; ; hop += 1) {
-      const response = await deps.fetch(url.href, { ...init, redirect: 'manual' });
-      if (!isRedirect(response)) return response;
-      await response.body?.cancel().catch(() => undefined);
-      const location = response.type === 'opaqueredirect' ? null : response.headers.get('location');
-      const next = location === null ? null : parseUrl(location, url);
-      const followed = request.follow === 'same-origin' && next !== null && next.origin === request.url.origin && hop < MAX_REDIRECTS;
-      if (!followed) throw redirectError(request, response, next);
-      url = next;
-    }
+  async function fetchWithoutRedirects(request: Outgoing, init: RequestInit): Promise<Response> {
+    const response = await deps.fetch(request.url.href, { ...init, redirect: 'manual' });
+    if (!isRedirect(response)) return response;
+    await response.body?.cancel().catch(() => undefined);
+    // An opaque redirect has status 0, which says nothing.
+    throw new GleanError('redirected', `${request.what} was redirected; no redirect is followed.`, response.status ? { status: response.status } : {});
   }
 
   /** One request: timeout, abort and network failures turned into GleanErrors. */
@@ -246,7 +177,7 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
     if (signal?.aborted) throw new GleanError('aborted', `${what} cancelled before it was sent.`);
     const timeout = timeoutSignal(timeoutMs);
     try {
-      const response = await fetchWithoutForeignRedirects(request, {
+      const response = await fetchWithoutRedirects(request, {
         ...init,
         // The user's Glean cookies must not ride along: the token alone says who is asking.
         credentials: 'omit',
@@ -255,7 +186,8 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
         cache: 'no-store',
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
       });
-      if (!response.ok) throw await statusError(request, response);
+      // The status is the answer; a body that cannot be read only costs us the excerpt.
+      if (!response.ok) throw answerError(request, response, await readText(response, ERROR_BODY_BYTES).catch(() => ''));
       return await read(response);
     } catch (e) {
       if (e instanceof GleanError) throw e;
@@ -280,14 +212,13 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
         token: conn.token,
         timeoutMs: timeouts.lookupMs,
         signal: opts.signal,
-        follow: 'same-origin',
       };
       return exchange(request, async (response) => {
         if (!mediaType(response).startsWith('image/')) {
-          throw badResponse(request, response, 'an image', await readText(response, ERROR_BODY_BYTES));
+          throw answerError(request, response, await readText(response, ERROR_BODY_BYTES), 'an image');
         }
         const blob = await response.blob();
-        if (blob.size === 0) throw badResponse(request, response, 'an image (empty body)', '');
+        if (blob.size === 0) throw answerError(request, response, '', 'an image (empty body)');
         return { blob, contentType: mediaType(response), size: blob.size };
       });
     },
@@ -311,21 +242,19 @@ export function createGleanClient(deps: GleanClientDeps): GleanClient {
         token: conn.token,
         timeoutMs: Math.ceil(timeouts.uploadBaseMs + (timeouts.uploadMsPerMB * image.size) / BYTES_PER_MB),
         signal: opts.signal,
-        // A 307/308 would send the image again, to a server the person never chose.
-        follow: 'none',
       };
       return exchange(request, async (response) => {
         const text = await readText(response, UPLOAD_ANSWER_BYTES);
         const answer = parseUploadAnswer(text, url);
-        if (answer === undefined) throw badResponse(request, response, 'JSON with an image url', text);
+        if (answer === undefined) throw answerError(request, response, text, 'JSON with an image url');
         return answer;
       });
     },
   };
 }
 
-/** An UploadImageResponse: `url` required, `metadata` optional, anything else tolerated. Undefined
- * when the text is not one. A url that is not http(s) (javascript:, data:) is refused: it will be
+/** An UploadImageResponse: `url` required, anything else tolerated (its `metadata` is not used).
+ * Undefined when the text is not one. A url that is not http(s) (javascript:, data:) is refused: it will be
  * shown and opened. */
 function parseUploadAnswer(text: string, requestUrl: URL): UploadedImage | undefined {
   let json: unknown;
@@ -347,21 +276,5 @@ function parseUploadAnswer(text: string, requestUrl: URL): UploadedImage | undef
   const result: UploadedImage = { url: url.href };
   const key = url.searchParams.get('key');
   if (key !== null && key !== '') result.key = key;
-  const metadata = parseServerMetadata(answer.metadata);
-  if (metadata !== undefined) result.metadata = metadata;
   return result;
-}
-
-/** Liberal: `type` is an open string (older and newer servers differ), unknown fields are dropped,
- * and metadata without a type is ignored rather than failing an upload that worked. */
-function parseServerMetadata(value: unknown): ServerImageMetadata | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const fields = value as Record<string, unknown>;
-  if (typeof fields.type !== 'string') return undefined;
-  const metadata: ServerImageMetadata = { type: fields.type };
-  for (const name of ['id', 'ds', 'cid', 'docid', 'ext'] as const) {
-    const field = fields[name];
-    if (typeof field === 'string') metadata[name] = field;
-  }
-  return metadata;
 }

@@ -1,9 +1,9 @@
 /**
- * The one error type for Glean's answers and the ways of not getting one (network, timeout), and its
- * plain-JSON form for extension messages (an Error instance does not survive structured cloning
- * with its fields intact). The extension's own refusals are other types (src/worker/invalidInput.ts,
+ * The one error type for Glean's answers and the ways of not getting one (network, timeout). Pages get
+ * it as a ReplyError (replyError below). The extension's own refusals are other types (src/worker/invalidInput.ts,
  * src/worker/signIn/signInError.ts); anything else is a bug (src/worker/describeError.ts).
  */
+import type { ReplyError } from '../shared/messages.ts';
 
 export type GleanErrorCode =
   | 'unauthorized'
@@ -31,8 +31,7 @@ export type GleanErrorCode =
 export interface GleanErrorDetails {
   status?: number;
   contentType?: string;
-  /** Body text; collapsed and cut to BODY_EXCERPT_CHARS here. Pass it through bodyExcerpt() with
-   * the token first: this constructor does not know the secrets. */
+  /** Body text, as bodyExcerpt() gives it: redacted, collapsed and cut to BODY_EXCERPT_CHARS. */
   bodyExcerpt?: string;
   retryAfterMs?: number;
   cause?: unknown;
@@ -62,13 +61,10 @@ export class GleanError extends Error {
   readonly retryAfterMs?: number;
   readonly retryable: boolean;
 
-  constructor(code: GleanErrorCode, message: string, details: GleanErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(code: GleanErrorCode, message: string, { cause, ...details }: GleanErrorDetails = {}) {
+    super(message, cause === undefined ? undefined : { cause });
     this.code = code;
-    if (details.status !== undefined) this.status = details.status;
-    if (details.contentType !== undefined) this.contentType = details.contentType;
-    if (details.bodyExcerpt !== undefined) this.bodyExcerpt = bodyExcerpt(details.bodyExcerpt);
-    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    Object.assign(this, details);
     this.retryable = isRetryableFailure(code, details.status);
   }
 }
@@ -76,25 +72,18 @@ export class GleanError extends Error {
 /** The code for a non-2xx answer. The spec lists only 400/401/429 for the images operations, but
  * the operations are Preview and undocumented beyond it, so be liberal: anything else still gets a code the UI can explain. */
 export function codeForStatus(status: number): GleanErrorCode {
-  switch (status) {
-    case 400:
-      return 'bad-request';
-    case 401:
-      return 'unauthorized';
-    case 403:
-      return 'forbidden';
-    case 404:
-      return 'not-found';
-    case 408:
-      return 'timeout';
-    case 413:
-      return 'too-large';
-    case 429:
-      return 'rate-limited';
-    default:
-      return status >= 500 && status <= 599 ? 'server-error' : 'http';
-  }
+  return STATUS_CODES[status] ?? (status >= 500 && status <= 599 ? 'server-error' : 'http');
 }
+
+const STATUS_CODES: Partial<Record<number, GleanErrorCode>> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  408: 'timeout',
+  413: 'too-large',
+  429: 'rate-limited',
+};
 
 /** A body fit for a log line or an error message: secrets redacted (before cutting, so no part of
  * one survives), whitespace collapsed, at most BODY_EXCERPT_CHARS characters. Idempotent. */
@@ -130,23 +119,7 @@ export function asGleanError(e: unknown): GleanError {
   return new GleanError('http', message, { cause: e });
 }
 
-/** An error as it travels in extension messages and job records: plain JSON, no Error instance. */
-export interface ErrorData {
-  code: GleanErrorCode;
-  message: string;
-  status?: number;
-  retryAfterMs?: number;
-  /** Kept so the receiving side can still say "answered with text/html instead of an image". */
-  contentType?: string;
-}
-
-/** `secrets` (the API token) are replaced by `[redacted]` in every string field: messages end up in
- * logs, notifications and bug reports. */
-export function toErrorData(e: unknown, secrets: readonly string[] = []): ErrorData {
-  const error = asGleanError(e);
-  const data: ErrorData = { code: error.code, message: redact(error.message, secrets) };
-  if (error.status !== undefined) data.status = error.status;
-  if (error.retryAfterMs !== undefined) data.retryAfterMs = error.retryAfterMs;
-  if (error.contentType !== undefined) data.contentType = redact(error.contentType, secrets);
-  return data;
+/** A GleanError as it travels in extension messages and job records: plain JSON, worded for people. */
+export function replyError({ code, status }: GleanError, message: string): ReplyError {
+  return { code, message, ...(status !== undefined ? { status } : {}) };
 }

@@ -81,55 +81,25 @@ export function parseRetryAfter(headers: Headers, nowMs: number): number | undef
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
-/** Whether the failure might go away by itself; the table is in gleanError.ts (see
- * isRetryableFailure there): 408, 429, 500, 502, 503, 504, unreachable and timeout are retried;
- * 400, 401, 403, 404, bad-response and aborted never are. */
-export function isRetryable(e: GleanError): boolean {
-  return e.retryable;
-}
-
 export interface RetryState {
   /** Attempts done so far, 1-based: 1 after the first failure. */
   attempt: number;
   /** Time since the first attempt began. */
   elapsedMs: number;
+  /** Its `retryable` says whether the failure might go away by itself (the table is in gleanError.ts). */
   error: GleanError;
 }
 
-export type RetryDecision =
-  | { retry: true; delayMs: number }
-  | {
-      retry: false;
-      reason: 'not-retryable' | 'attempts-exhausted' | 'over-budget';
-      /** When the server said when to come back, so the UI can say "try again in N s". */
-      retryAfterMs?: number;
-    };
-
-/** `random` returns a number in [0, 1), like Math.random. */
-export function decideRetry(
-  policy: RetryPolicy,
-  state: RetryState,
-  random: () => number,
-): RetryDecision {
-  const { attempt, elapsedMs, error } = state;
-  const stop = (reason: 'not-retryable' | 'attempts-exhausted' | 'over-budget', retryAfterMs?: number): RetryDecision =>
-    retryAfterMs === undefined ? { retry: false, reason } : { retry: false, reason, retryAfterMs };
-
-  if (!isRetryable(error)) return stop('not-retryable');
-  if (attempt >= policy.maxAttempts) return stop('attempts-exhausted', error.retryAfterMs);
-
+/** How long to wait before the next attempt, or undefined: stop. `random` returns a number in
+ * [0, 1), like Math.random. */
+export function decideRetry(policy: RetryPolicy, { attempt, elapsedMs, error }: RetryState, random: () => number): number | undefined {
+  if (!error.retryable || attempt >= policy.maxAttempts) return undefined;
   // The server knows its own load: unlike the SDKs we do not cut its Retry-After down to
   // maxDelayMs, since asking earlier would only earn another 429/503. The budget still applies.
-  if (error.retryAfterMs !== undefined) {
-    return elapsedMs + error.retryAfterMs > policy.budgetMs
-      ? stop('over-budget', error.retryAfterMs)
-      : { retry: true, delayMs: error.retryAfterMs };
-  }
-
   const backoff = policy.initialDelayMs * policy.multiplier ** (attempt - 1);
-  // Capped after the jitter is added, as the SDKs do, so no wait ever exceeds maxDelayMs.
-  const delayMs = Math.round(Math.min(policy.maxDelayMs, backoff + random() * policy.jitterMs));
-  return elapsedMs + delayMs > policy.budgetMs ? stop('over-budget') : { retry: true, delayMs };
+  // Capped after the jitter is added, as the SDKs do, so no backoff ever exceeds maxDelayMs.
+  const delayMs = error.retryAfterMs ?? Math.round(Math.min(policy.maxDelayMs, backoff + random() * policy.jitterMs));
+  return elapsedMs + delayMs > policy.budgetMs ? undefined : delayMs;
 }
 
 export interface RetryDeps {
@@ -138,33 +108,29 @@ export interface RetryDeps {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
   signal?: AbortSignal;
-  onRetry?: (info: { attempt: number; delayMs: number; error: GleanError }) => void;
 }
 
-function abortedError(): GleanError {
-  return new GleanError('aborted', 'Cancelled before Glean answered.');
-}
+export const abortedError = (): GleanError => new GleanError('aborted', 'Stopped waiting for Glean.');
 
-/** Settles like `work`, or rejects with an 'aborted' GleanError as soon as `signal` aborts, even if
- * `work` itself ignores the signal (an injected sleep or attempt might). */
-function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+/** Settles like `work`, or rejects with an 'aborted' GleanError as soon as `signal` aborts (calling
+ * `onAbort` first), even if `work` itself ignores the signal (an injected sleep or attempt might). */
+export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
   if (signal === undefined) return work;
-  if (signal.aborted) return Promise.reject(abortedError());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortedError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const abort = (): void => {
+      onAbort?.();
+      reject(abortedError());
+    };
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
   });
 }
 
 /** Runs `attempt(1)`, `attempt(2)`, ... until one succeeds or decideRetry says stop; then throws the
  * last error. Anything thrown that is not a GleanError is a bug, not a Glean failure, and is
  * rethrown at once. */
-export async function retrying<T>(
-  policy: RetryPolicy,
-  attempt: (n: number) => Promise<T>,
-  deps: RetryDeps,
-): Promise<T> {
+export async function retrying<T>(policy: RetryPolicy, attempt: (n: number) => Promise<T>, deps: RetryDeps): Promise<T> {
   const { signal } = deps;
   const startedAt = deps.now();
   for (let n = 1; ; n++) {
@@ -174,19 +140,11 @@ export async function retrying<T>(
     } catch (e) {
       if (signal?.aborted) throw abortedError();
       if (!(e instanceof GleanError)) throw e;
-      const decision = decideRetry(
-        policy,
-        { attempt: n, elapsedMs: deps.now() - startedAt, error: e },
-        deps.random,
-      );
-      if (!decision.retry) throw e;
-      deps.onRetry?.({ attempt: n, delayMs: decision.delayMs, error: e });
-      try {
-        await unlessAborted(deps.sleep(decision.delayMs, signal), signal);
-      } catch (sleepError) {
-        if (signal?.aborted) throw abortedError();
-        throw sleepError;
-      }
+      const delayMs = decideRetry(policy, { attempt: n, elapsedMs: deps.now() - startedAt, error: e }, deps.random);
+      if (delayMs === undefined) throw e;
+      await unlessAborted(deps.sleep(delayMs, signal), signal).catch((sleepError: unknown) => {
+        throw signal?.aborted ? abortedError() : sleepError;
+      });
     }
   }
 }

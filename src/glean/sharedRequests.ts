@@ -3,54 +3,7 @@
  * full of the same avatar, a person pressing Look up twice), and no more than a few requests run at
  * once, the rest waiting their turn in order. No timers: waiting is only ever for another request.
  */
-import { GleanError } from './gleanError.ts';
-
-/** Browsers allow 6 connections per host over HTTP/1.1; leaving two free keeps the Glean web app
- * usable in other tabs while an upload batch runs. */
-export const DEFAULT_MAX_CONCURRENT = 4;
-
-function waitAborted(): GleanError {
-  return new GleanError('aborted', 'Stopped waiting for Glean.');
-}
-
-/** A FIFO semaphore: `acquire` resolves in call order as slots free up. */
-class Slots {
-  private free: number;
-  private readonly queue: Array<{ grant: () => void }> = [];
-
-  constructor(max: number) {
-    this.free = max;
-  }
-
-  /** Rejects (and leaves the queue) if `signal` aborts while waiting. */
-  acquire(signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return Promise.reject(waitAborted());
-    if (this.free > 0) {
-      this.free--;
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const entry = {
-        grant: () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      const onAbort = (): void => {
-        this.queue.splice(this.queue.indexOf(entry), 1);
-        reject(waitAborted());
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(entry);
-    });
-  }
-
-  release(): void {
-    const next = this.queue.shift();
-    if (next === undefined) this.free++;
-    else next.grant();
-  }
-}
+import { abortedError, unlessAborted } from './retryPolicy.ts';
 
 /** One request and the callers waiting for it. */
 interface Shared {
@@ -59,73 +12,92 @@ interface Shared {
   waiters: number;
 }
 
-export class RequestPool {
-  private readonly slots: Slots;
-  private readonly inFlight = new Map<string, Shared>();
+type Start<T> = (signal: AbortSignal) => Promise<T>;
 
-  constructor(maxConcurrent: number = DEFAULT_MAX_CONCURRENT) {
-    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
-      throw new RangeError(`maxConcurrent must be a positive integer, not ${maxConcurrent}`);
+/** Browsers allow 6 connections per host over HTTP/1.1; leaving two free keeps the Glean web app
+ * usable in other tabs while an upload batch runs. */
+export function createRequestPool(maxConcurrent = 4) {
+  let free = maxConcurrent;
+  /** Callers waiting for a slot, in call order. */
+  const queue: Array<() => void> = [];
+  const inFlight = new Map<string, Shared>();
+
+  function release(): void {
+    const next = queue.shift();
+    if (next) next();
+    else free++;
+  }
+
+  /** Rejects (and leaves the queue, or hands back a slot it was given meanwhile) if `signal` aborts while waiting. */
+  function acquire(signal: AbortSignal): Promise<void> {
+    if (free > 0 && !signal.aborted) {
+      free--;
+      return Promise.resolve();
     }
-    this.slots = new Slots(maxConcurrent);
+    let grant!: () => void;
+    const granted = new Promise<void>((resolve) => (grant = resolve));
+    queue.push(grant);
+    return unlessAborted(granted, signal, () => {
+      const at = queue.indexOf(grant);
+      if (at < 0) release();
+      else queue.splice(at, 1);
+    });
   }
 
-  /**
-   * Joins the request in flight under `key`, or starts one with `start` when there is none.
-   * `start` gets the shared request's signal, which aborts only once every caller has aborted its
-   * own wait, so one caller leaving never cancels the others. Callers sharing a key must expect the
-   * same result type: the key names the request.
-   */
-  run<T>(key: string, start: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) return Promise.reject(waitAborted());
-    let shared = this.inFlight.get(key);
-    if (shared === undefined) {
-      const controller = new AbortController();
-      const result = this.limited(start, controller.signal);
-      const entry: Shared = { result, controller, waiters: 0 };
-      this.inFlight.set(key, entry);
-      const forget = (): void => {
-        if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
-      };
-      result.then(forget, forget);
-      shared = entry;
-    }
-    return this.wait(key, shared, signal) as Promise<T>;
-  }
-
-  /** Runs `start` within the concurrency limit without sharing it (uploads: never identical). */
-  limit<T>(start: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const controller = new AbortController();
-    return this.wait(undefined, { result: this.limited(start, controller.signal), controller, waiters: 0 }, signal) as Promise<T>;
-  }
-
-  private async limited<T>(start: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
-    await this.slots.acquire(signal);
+  async function limited(start: Start<unknown>, signal: AbortSignal): Promise<unknown> {
+    await acquire(signal);
     try {
       return await start(signal);
     } finally {
-      this.slots.release();
+      release();
     }
   }
 
+  function started(start: Start<unknown>): Shared {
+    const controller = new AbortController();
+    return { result: limited(start, controller.signal), controller, waiters: 0 };
+  }
+
   /** One caller's view of a shared request: its own abort rejects its own promise at once. */
-  private wait(key: string | undefined, shared: Shared, signal: AbortSignal | undefined): Promise<unknown> {
+  function wait<T>(shared: Shared, signal: AbortSignal | undefined, key?: string): Promise<T> {
     shared.waiters++;
     // Nobody may be listening once every waiter has left; the outcome is still handled.
     shared.result.catch(() => undefined);
-    if (signal === undefined) return shared.result;
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        shared.waiters--;
-        if (shared.waiters === 0) {
-          // Forget it first, so a caller arriving now starts afresh instead of joining a cancelled request.
-          if (key !== undefined && this.inFlight.get(key) === shared) this.inFlight.delete(key);
-          shared.controller.abort();
-        }
-        reject(waitAborted());
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      shared.result.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    return unlessAborted(shared.result as Promise<T>, signal, () => {
+      if (--shared.waiters > 0) return;
+      // Forget it first, so a caller arriving now starts afresh instead of joining a cancelled request.
+      if (key !== undefined && inFlight.get(key) === shared) inFlight.delete(key);
+      shared.controller.abort();
     });
   }
+
+  return {
+    /**
+     * Joins the request in flight under `key`, or starts one with `start` when there is none.
+     * `start` gets the shared request's signal, which aborts only once every caller has aborted its
+     * own wait, so one caller leaving never cancels the others. Callers sharing a key must expect the
+     * same result type: the key names the request.
+     */
+    run<T>(key: string, start: Start<T>, signal?: AbortSignal): Promise<T> {
+      if (signal?.aborted) return Promise.reject(abortedError());
+      let shared = inFlight.get(key);
+      if (!shared) {
+        const entry = started(start);
+        inFlight.set(key, entry);
+        const forget = (): void => {
+          if (inFlight.get(key) === entry) inFlight.delete(key);
+        };
+        entry.result.then(forget, forget);
+        shared = entry;
+      }
+      return wait(shared, signal, key);
+    },
+
+    /** Runs `start` within the concurrency limit without sharing it (uploads: never identical). */
+    limit<T>(start: Start<T>, signal?: AbortSignal): Promise<T> {
+      return wait(started(start), signal);
+    },
+  };
 }
+
+export type RequestPool = ReturnType<typeof createRequestPool>;

@@ -3,19 +3,8 @@ import type { RetryDeps } from '../glean/retryPolicy.ts';
 
 export type Clock = Pick<RetryDeps, 'now' | 'sleep' | 'random'>;
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
-}
+// No abort of its own: `retrying` stops waiting the moment its signal aborts (unlessAborted), and a
+// timer left to run out keeps nothing alive.
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const realClock: Clock = { now: Date.now, sleep, random: Math.random };

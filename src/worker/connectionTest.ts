@@ -8,7 +8,7 @@ import type { GleanClient, GleanConnection } from '../glean/client.ts';
 import { GleanError } from '../glean/gleanError.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
 import { t } from '../shared/i18n.ts';
-import type { ConnectionReport } from '../shared/messages.ts';
+import type { ConnectionReport, ConnectionVerdict } from '../shared/messages.ts';
 
 export async function testConnection(connection: () => Promise<GleanConnection>, client: GleanClient): Promise<ConnectionReport> {
   let conn: GleanConnection;
@@ -24,41 +24,28 @@ export async function testConnection(connection: () => Promise<GleanConnection>,
     return { verdict: 'ok', message: t('connectionOk', host) };
   } catch (error) {
     if (!(error instanceof GleanError)) throw error;
-    const status = error.status;
-    switch (error.code) {
+    const { code, status } = error;
+    const report = (verdict: ConnectionVerdict, message: string): ConnectionReport => ({ verdict, message, ...(status ? { status } : {}) });
+    switch (code) {
       case 'not-found':
-        return { verdict: 'ok', message: t('connectionOk', host), ...(status ? { status } : {}) };
+        return report('ok', t('connectionOk', host));
       case 'bad-request': {
         const said = error.bodyExcerpt ? t('connectionBadRequest', host, error.bodyExcerpt) : t('connectionBadRequestSilent', host);
         const hint = conn.actAs ? t('connectionCheckActAs') : t('connectionNeedsActAs');
-        return { verdict: 'unexpected', message: `${said} ${hint}`, status: 400 };
+        return report('unexpected', `${said} ${hint}`);
       }
       case 'unauthorized':
-        return {
-          verdict: 'token-rejected',
-          message: t('connectionTokenRejected', host),
-          status: 401,
-        };
+        return report('token-rejected', t('connectionTokenRejected', host));
       case 'forbidden':
-        return {
-          verdict: 'not-permitted',
-          message: t('connectionNotPermitted', host),
-          status: 403,
-        };
+        return report('not-permitted', t('connectionNotPermitted', host));
       case 'unreachable':
       case 'timeout':
         return { verdict: 'unreachable', message: t('connectionUnreachable', host) };
       default:
         // Glean was reached but could not say yes: a 5xx or 429 passes by itself and a sign-in page
         // means the instance or token is wrong, so say which instead of doubting the instance name.
-        if (error.retryable || error.code === 'bad-response') {
-          return { verdict: 'unexpected', message: describeGleanError(error, 'test'), ...(status ? { status } : {}) };
-        }
-        return {
-          verdict: 'unexpected',
-          message: status ? t('connectionUnexpectedStatus', host, status) : t('connectionUnexpected', host),
-          ...(status ? { status } : {}),
-        };
+        if (error.retryable || code === 'bad-response') return report('unexpected', describeGleanError(error, 'test'));
+        return report('unexpected', status ? t('connectionUnexpectedStatus', host, status) : t('connectionUnexpected', host));
     }
   }
 }

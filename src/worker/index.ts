@@ -26,27 +26,22 @@ import { sweepUploadBlobs } from './uploads/sweepUploadBlobs.ts';
 import * as uploadStore from '../shared/uploadStore.ts';
 import { UPLOAD_ALARM } from './uploads/wakeUp.ts';
 
+const ownOrigin = browser.runtime.getURL('');
 const serveImage = createServeImage({ ...lookUp, sessionSignal, describeError: (error) => describeError(error, 'image/serve') });
 
 const route = createRouter({
   extensionId: browser.runtime.id,
-  extensionOrigin: browser.runtime.getURL(''),
+  extensionOrigin: ownOrigin,
   describeError,
   handlers: {
     'settings/get': () => settings.view(),
     'settings/save': (input) => settings.save(input).then(cache.afterSettingsChange).then(uploads.afterCredentialChange),
     'settings/removeToken': () => settings.removeToken().then(cache.afterSettingsChange),
-    'signIn/start': async ({ instance }) => {
-      await signIn.start(instance);
-      return settings.view();
-    },
-    'signIn/signOut': async () => {
-      await signIn.signOut();
-      return settings.view();
-    },
+    'signIn/start': ({ instance }) => signIn.start(instance).then(settings.view),
+    'signIn/signOut': () => signIn.signOut().then(settings.view),
     'connection/test': () => testConnection(gleanConnection, client),
     'image/serve': async ({ address }) => {
-      const url = new URL(address, browser.runtime.getURL(''));
+      const url = new URL(address, ownOrigin);
       return serveByMessage(await serveImage(url));
     },
     'cache/stats': () => cache.stats(),
@@ -57,10 +52,7 @@ const route = createRouter({
     },
     'upload/start': (request) => startUpload(uploads, request),
     'upload/retry': async ({ jobId }) => (await uploads.retry(jobId)) ?? null,
-    'upload/remove': async ({ jobId }) => {
-      await uploads.remove(jobId);
-      return null;
-    },
+    'upload/remove': ({ jobId }) => uploads.remove(jobId).then(() => null),
     'link/fetch': (request) => fetchLinkedImage(request),
   },
 });
@@ -75,7 +67,6 @@ interface WorkerScope {
   clients?: { get(id: string): Promise<{ url: string } | undefined>; claim(): Promise<void> };
 }
 const worker = globalThis as unknown as WorkerScope;
-const ownOrigin = browser.runtime.getURL('');
 addEventListener('fetch', (event) => {
   const { request, clientId } = event as ImageFetchEvent;
   const url = new URL(request.url);
@@ -113,8 +104,6 @@ browser.alarms.onAlarm.addListener((alarm) => {
     void sweepUploadBlobs();
   }
 });
-browser.runtime.onInstalled.addListener(() => void cache.scheduleSweep());
-browser.runtime.onStartup.addListener(() => void cache.scheduleSweep());
 // An administrator's policy may change the server and the cache size: the cache follows both.
 const followPolicy = async (): Promise<void> => {
   const megabytes = await settings.managedCacheMegabytes();
@@ -124,16 +113,22 @@ const followPolicy = async (): Promise<void> => {
 browser.storage.onChanged.addListener((_changes, area) => {
   if (area === 'managed') void policySource.refresh().then(followPolicy);
 });
-browser.runtime.onInstalled.addListener(() => void followPolicy());
-browser.runtime.onStartup.addListener(() => void followPolicy());
 
-browser.runtime.onInstalled.addListener(() => void createMenuItems());
-// The badge lasts while the browser runs, across worker restarts; a browser start or an update shows it
-// empty until recounted. Job changes recount it themselves (services.ts).
-browser.runtime.onInstalled.addListener(() => void showBadge());
-browser.runtime.onStartup.addListener(() => void showBadge());
-// An update from a version that stored the token as text seals it (src/worker/tokenSeal.ts).
-browser.runtime.onInstalled.addListener(() => void settings.sealStoredToken());
+/** At a browser start, an install or an update. */
+const afterStart = (): void => {
+  void cache.scheduleSweep();
+  void followPolicy();
+  // The badge lasts while the browser runs, across worker restarts; a browser start or an update shows it
+  // empty until recounted. Job changes recount it themselves (services.ts).
+  void showBadge();
+};
+browser.runtime.onStartup.addListener(afterStart);
+browser.runtime.onInstalled.addListener(() => {
+  afterStart();
+  void createMenuItems();
+  // An update from a version that stored the token as text seals it (src/worker/tokenSeal.ts).
+  void settings.sealStoredToken();
+});
 browser.contextMenus.onClicked.addListener(
   createImageMenuListener({ uploadDefaults: async () => (await settings.view()).defaults, uploads }),
 );

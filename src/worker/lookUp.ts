@@ -6,7 +6,7 @@
 import type { FetchedImage, GleanClient } from '../glean/client.ts';
 import { LOOKUP_RETRY, retrying } from '../glean/retryPolicy.ts';
 import { GleanError } from '../glean/gleanError.ts';
-import { RequestPool } from '../glean/sharedRequests.ts';
+import { createRequestPool, type RequestPool } from '../glean/sharedRequests.ts';
 import { queryKey } from '../shared/imageAddress.ts';
 import type { ImageQuery } from '../shared/imageMetadata.ts';
 import type { CachedImage, ImageCache } from './cache/imageCache.ts';
@@ -16,6 +16,7 @@ import type { Clock } from './clock.ts';
 import type { Connection } from './settings.ts';
 import type { JobBinding } from '../shared/uploadJob.ts';
 import { renewingOnce, type Renew } from './signIn/renewing.ts';
+import { logWarning } from './logFailure.ts';
 
 export interface LookUpDeps {
   connection: () => Promise<Connection>;
@@ -46,7 +47,7 @@ export function createLookUp({ connection, whose, renew, client, pool, clock, ca
   // Identical lookups share everything, the cache's bookkeeping included, not only the GET. Each
   // caller's signal still ends only its own wait. Its own pool: a lookup holding a slot of the Glean
   // pool while its GET waits for another slot could deadlock.
-  const identical = new RequestPool(Number.MAX_SAFE_INTEGER);
+  const identical = createRequestPool(Number.MAX_SAFE_INTEGER);
 
   async function lookUp(query: ImageQuery, signal: AbortSignal): Promise<FoundImage> {
     const conn = await connection();
@@ -75,7 +76,7 @@ export function createLookUp({ connection, whose, renew, client, pool, clock, ca
     void cache
       .usePartition(partition)
       .then(() => keepImage(partition, [key], { blob: image.blob, contentType: image.contentType, keepOriginal: true }))
-      .catch((error: unknown) => console.warn('Glean Images: a looked-up image was not cached', error instanceof Error ? error.name : typeof error));
+      .catch((error: unknown) => logWarning('a looked-up image was not cached', error));
     return { blob: image.blob, contentType: image.contentType, size: image.size, isThumbnail: false, source: 'glean' };
   }
 

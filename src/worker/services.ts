@@ -4,7 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import { createGleanClient } from '../glean/client.ts';
-import { RequestPool } from '../glean/sharedRequests.ts';
+import { createRequestPool } from '../glean/sharedRequests.ts';
 import { createLookUp } from './lookUp.ts';
 import { createCacheServices } from './cache/cacheServices.ts';
 import { realClock } from './clock.ts';
@@ -76,14 +76,7 @@ export const settings = createSettings({
   local: rememberedArea(browser.storage.local, localChanged),
   readPolicy: policySource.read,
   seal: rememberedSeal(seal),
-  signIn: {
-    status: () => signInStore.status(),
-    clear: () => signInStore.clear(),
-    access: async (server) => {
-      const current = await session.access(server);
-      return current && { accessToken: current.grant.accessToken, identity: current.identity, method: current.method };
-    },
-  },
+  signIn: { status: signInStore.status, clear: signInStore.clear, access: session.access },
   redirectUrl,
 });
 
@@ -121,7 +114,7 @@ export const client = createGleanClient({ fetch: workerFetch });
 export const showBadge = (): Promise<void> => showUnfinishedCount(async () => (await signInStore.status())?.ended ?? false);
 
 /** Every request to Glean, lookups and uploads alike, shares one limit on requests at once. */
-const pool = new RequestPool();
+const pool = createRequestPool();
 
 /** The image cache, and `rememberUpload(conn, metadata, key, blob)` for the upload queue to call. */
 // A sign-in that ended keeps its images: the person signing in again sees them at once.

@@ -37,7 +37,7 @@ export type Connection = GleanConnection & { identity: string };
 export interface SignInAccess {
   status(): Promise<SignInStatus | undefined>;
   /** A usable access token for `server`; undefined when nobody signed in to it; throws when the sign-in ended. */
-  access(server: string): Promise<{ accessToken: string; identity: string; method: 'glean' | 'idp' } | undefined>;
+  access(server: string): Promise<{ grant: { accessToken: string }; identity: string } | undefined>;
   clear(): Promise<void>;
 }
 
@@ -104,6 +104,20 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
     };
   }
 
+  /** Settings to send with: nothing is sent while the policy is invalid. */
+  async function policyChecked(): Promise<Effective> {
+    const settings = await effective('wait');
+    if (settings.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
+    return settings;
+  }
+
+  /** Settings to send with, to a server. */
+  async function forSending(): Promise<Effective> {
+    const settings = await policyChecked();
+    if (!settings.baseUrl) throw new GleanError('not-configured', 'Glean is not set up yet.');
+    return settings;
+  }
+
   /**
    * The credential requests use: the sign-in where one is allowed and made, else the API token.
    * `fresh`: with a usable access token (refreshed when due); 'whose': only whose it is; 'whose, ended
@@ -117,7 +131,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
         const authType = status.method === 'idp' ? { authType: 'OAUTH' as const } : {};
         if (fresh !== true) return status.ended && fresh !== 'ended too' ? undefined : { token: '', identity: status.identity, ...authType };
         const signedIn = await signIn.access(settings.baseUrl);
-        if (signedIn) return { token: signedIn.accessToken, identity: signedIn.identity, ...authType };
+        if (signedIn) return { token: signedIn.grant.accessToken, identity: signedIn.identity, ...authType };
       }
     }
     if (allowed !== undefined && allowed !== 'token') return undefined;
@@ -129,9 +143,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
   async function view(): Promise<SettingsView> {
     const settings = await effective('skip');
     const [token, status, person] = await Promise.all([readToken(settings.baseUrl), signIn.status(), whoseIn(settings, true)]);
-    // Whose credential requests use now: the person's, unless their sign-in ended.
-    const who = status?.server === settings.baseUrl && status.ended ? null : person;
-    const signedIn = status && status.server === settings.baseUrl ? status : undefined;
+    const signedIn = status?.server === settings.baseUrl ? status : undefined;
     return {
       instance: settings.instance,
       baseUrl: settings.baseUrl,
@@ -148,7 +160,8 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
         invalid: settings.policyInvalid,
       },
       signIn: signedIn ? { host: new URL(signedIn.server).host, method: signedIn.method, ended: signedIn.ended } : null,
-      ready: who !== null,
+      // Whose credential requests use now: the person's, unless their sign-in ended.
+      ready: person !== null && !signedIn?.ended,
       identity: person?.identity ?? null,
       redirectUrl,
     };
@@ -185,8 +198,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** Saves only the server, as "Sign in with Glean" does with what was typed; the base URL it names. */
   async function saveServer(instance: string): Promise<string> {
-    const current = await effective('wait');
-    if (current.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
+    const current = await policyChecked();
     if (current.policy.server) return current.policy.server.baseUrl;
     const parsed = parseInstance(instance.trim());
     if (!parsed.ok) throw new InvalidInput(instanceProblemMessage(parsed.problem));
@@ -224,9 +236,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** The connection for one request. Throws `not-configured` when the server or credential is missing. */
   async function connection(): Promise<Connection> {
-    const settings = await effective('wait');
-    if (settings.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
-    if (!settings.baseUrl) throw new GleanError('not-configured', 'Glean is not set up yet.');
+    const settings = await forSending();
     const found = await credential(settings, true);
     if (!found) throw new GleanError('not-configured', 'No API token or sign-in for this server.');
     return { baseUrl: settings.baseUrl, ...found, identity: await identify(settings, found), ...(settings.actAs ? { actAs: settings.actAs } : {}) };
@@ -245,9 +255,7 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
 
   /** What signing in needs from settings and policy: the server, and which way in. */
   async function signInPlan(): Promise<{ server: string; policy: Policy }> {
-    const settings = await effective('wait');
-    if (settings.policyInvalid) throw new GleanError('policy-invalid', 'The enterprise policy is invalid.');
-    if (!settings.baseUrl) throw new GleanError('not-configured', 'Glean is not set up yet.');
+    const settings = await forSending();
     return { server: settings.baseUrl, policy: settings.policy };
   }
 

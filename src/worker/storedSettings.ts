@@ -47,8 +47,6 @@ function fromVersion1(raw: Raw): Raw {
   };
 }
 
-const MIGRATIONS: Record<number, (raw: Raw) => Raw> = { 1: fromVersion1 };
-
 function isRecord(value: unknown): value is Raw {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -62,14 +60,10 @@ function readDefaults(value: unknown): ImageMetadata {
 /** Brings a stored value of any known version to the current one; unknown shapes become empty settings. */
 export function migrateSettings(stored: unknown): StoredSettings {
   if (!isRecord(stored)) return { ...EMPTY_SETTINGS };
-  let raw = stored;
-  let version = typeof raw.version === 'number' ? raw.version : 1;
-  while (version < SETTINGS_VERSION) {
-    const migrate = MIGRATIONS[version];
-    if (!migrate) return { ...EMPTY_SETTINGS };
-    raw = migrate(raw);
-    version = typeof raw.version === 'number' ? raw.version : SETTINGS_VERSION;
-  }
+  const version = typeof stored.version === 'number' ? stored.version : 1;
+  // Each older version gets its step up here; there is one so far.
+  if (version < SETTINGS_VERSION && version !== 1) return { ...EMPTY_SETTINGS };
+  const raw = version === 1 ? fromVersion1(stored) : stored;
   return {
     version: SETTINGS_VERSION,
     instance: text(raw.instance),

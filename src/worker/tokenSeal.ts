@@ -10,6 +10,7 @@
  * by accident, and is no defence against the extension's own code.
  */
 import { createStore, get, set } from 'idb-keyval';
+import { logWarning } from './logFailure.ts';
 
 /** What `storage.local` holds in place of the token. */
 export interface SealedToken {
@@ -89,7 +90,7 @@ export function createTokenSeal(keys: KeyHolder): TokenSeal {
         return new TextDecoder().decode(plain);
       } catch (error) {
         // The key was deleted with the extension's site data: the person enters the token again.
-        console.warn('Glean Images: the saved API token could not be unsealed', error instanceof Error ? error.name : typeof error);
+        logWarning('the saved API token could not be unsealed', error);
         return '';
       }
     },

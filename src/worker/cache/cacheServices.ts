@@ -12,6 +12,7 @@ import { partitionOf } from '../partition.ts';
 import { createImageCache } from './imageCache.ts';
 import { createKeepImage, createRememberUpload } from './keepImage.ts';
 import { makeThumbnail } from './thumbnail.ts';
+import { logWarning } from '../logFailure.ts';
 
 export const CACHE_SWEEP_ALARM = 'image-cache-sweep';
 /** Writes enforce the budget as they go; the sweep catches expiry, so hourly is plenty. */
@@ -54,7 +55,7 @@ export function createCacheServices(whose: () => Promise<JobBinding | null>) {
       try {
         await imageCache.sweep(await currentPartition());
       } catch (error) {
-        console.warn('Glean Images: the image cache sweep failed', error instanceof Error ? error.name : typeof error);
+        logWarning('the image cache sweep failed', error);
       }
     },
 

@@ -8,6 +8,7 @@ import type { JobBinding } from '../../shared/uploadJob.ts';
 import { partitionOf } from '../partition.ts';
 import type { ImageCache } from './imageCache.ts';
 import type { Thumbnail } from './thumbnail.ts';
+import { logWarning } from '../logFailure.ts';
 
 export interface KeepImageDeps {
   cache: ImageCache;
@@ -71,7 +72,7 @@ export function createRememberUpload(cache: ImageCache, keepImage: KeepImage) {
       await cache.usePartition(partition);
       await keepImage(partition, [queryKey({ metadata }), ...(key ? [queryKey({ key })] : [])], { blob, contentType: blob.type, keepOriginal: false });
     } catch (error) {
-      console.warn('Glean Images: the uploaded image was not cached', error instanceof Error ? error.name : typeof error);
+      logWarning('the uploaded image was not cached', error);
     }
   }
 }

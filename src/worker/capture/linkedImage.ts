@@ -16,7 +16,7 @@ import { imageFileName, imageSource } from '../contextMenu/imageSource.ts';
 const MAX_LINK_CHARS = 32 * 1024 * 1024;
 
 export async function fetchLinkedImage({ url }: { url: string }): Promise<{ fileName: string }> {
-  if (typeof url !== 'string' || url.length > MAX_LINK_CHARS) throw new InvalidInput(t('linkInvalid'));
+  if (url.length > MAX_LINK_CHARS) throw new InvalidInput(t('linkInvalid'));
   const source = imageSource(url);
   if (source.way === 'page') throw new InvalidInput(t('linkPageOnly'));
   // Only asked, never prompted for, here: the popup asked from the person's click before sending this.

@@ -5,6 +5,7 @@
  */
 import { t } from '../../shared/i18n.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/imageSniff.ts';
+import { readAtMost } from '../../glean/readAtMost.ts';
 import { InvalidInput } from '../invalidInput.ts';
 
 const TIMEOUT_MS = 30_000;
@@ -39,24 +40,11 @@ export async function fetchImage(url: URL, fetcher: typeof fetch = fetch): Promi
 
 /** The body as a Blob, or `tooLarge` as soon as it passes the upload limit (declared or counted). */
 export async function readBounded(response: Response): Promise<Blob> {
-  const type = response.headers.get('content-type') ?? '';
   if (Number(response.headers.get('content-length')) > DEFAULT_MAX_UPLOAD_BYTES) {
     await response.body?.cancel();
     throw tooLarge();
   }
-  if (!response.body) return new Blob([], { type });
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > DEFAULT_MAX_UPLOAD_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return new Blob(chunks, { type });
+  const { body, more } = await readAtMost(response, DEFAULT_MAX_UPLOAD_BYTES);
+  if (more) throw tooLarge();
+  return body;
 }

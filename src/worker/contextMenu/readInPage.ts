@@ -12,7 +12,8 @@ import { InvalidInput } from '../invalidInput.ts';
 import { decodeDataUrl } from './dataUrl.ts';
 import { tooLarge } from './fetchImage.ts';
 
-type PageAnswer = { dataUrl: string } | { tooLarge: true } | { unreadable: true };
+/** The image as a `data:` URL, or why there is none. */
+type PageAnswer = string | 'too-large' | 'unreadable';
 
 /**
  * Runs in the page's isolated world (the page's scripts cannot replace its functions), serialised on
@@ -45,22 +46,15 @@ async function readImageInPage(src: string, maxBytes: number): Promise<PageAnswe
       }
     }
   }
-  if (!blob) return { unreadable: true };
-  if (blob.size > maxBytes) return { tooLarge: true };
+  if (!blob) return 'unreadable';
+  if (blob.size > maxBytes) return 'too-large';
   const image = blob;
-  const dataUrl = await new Promise<string>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result));
     reader.onerror = () => reject(reader.error);
     reader.readAsDataURL(image);
   });
-  return { dataUrl };
-}
-
-function isPageAnswer(value: unknown): value is PageAnswer {
-  if (typeof value !== 'object' || value === null) return false;
-  if ('dataUrl' in value) return typeof value.dataUrl === 'string' && value.dataUrl.startsWith('data:');
-  return 'tooLarge' in value || 'unreadable' in value;
 }
 
 export interface ImageInPage {
@@ -83,7 +77,7 @@ export async function readInPage({ src, tabId, frameId }: ImageInPage): Promise<
   } catch {
     throw unreadable;
   }
-  if (!isPageAnswer(answer) || 'unreadable' in answer) throw unreadable;
-  if ('tooLarge' in answer) throw tooLarge();
-  return decodeDataUrl(answer.dataUrl);
+  if (answer === 'too-large') throw tooLarge();
+  if (typeof answer !== 'string' || !answer.startsWith('data:')) throw unreadable;
+  return decodeDataUrl(answer);
 }

@@ -23,18 +23,18 @@ export async function discoverGlean(server: string, http: OAuthHttp): Promise<oa
     // Not metadata at all (a sign-in page, JSON without an issuer): try the next form.
     if (named === undefined) continue;
     if (named.origin !== origin) {
-      throw new SignInError('no-authorization-server', t('signInForeignIssuer', new URL(server).host));
+      throw new SignInError(t('signInForeignIssuer', new URL(server).host));
     }
     return process(() => oauth.processDiscoveryResponse(named, response), server);
   }
-  throw new SignInError('no-authorization-server', t('signInNoAuthorizationServer', new URL(server).host));
+  throw new SignInError(t('signInNoAuthorizationServer', new URL(server).host));
 }
 
 /** OpenID Connect discovery at the identity provider's issuer (https://openid.net/specs/openid-connect-discovery-1_0.html). */
 export async function discoverIdentityProvider(issuer: string, http: OAuthHttp): Promise<oauth.AuthorizationServer> {
   const url = new URL(issuer);
   const response = await request(() => oauth.discoveryRequest(url, { algorithm: 'oidc', ...requestOptions(http) }), issuer);
-  if (!response.ok) throw new SignInError('no-authorization-server', t('signInNoAuthorizationServer', url.host));
+  if (!response.ok) throw new SignInError(t('signInNoAuthorizationServer', url.host));
   return process(() => oauth.processDiscoveryResponse(url, response), issuer);
 }
 
@@ -52,7 +52,7 @@ async function request(send: () => Promise<Response>, where: string): Promise<Re
   try {
     return await send();
   } catch (error) {
-    throw new SignInError('unreachable', t('signInUnreachable', new URL(where).host), { cause: error });
+    throw new SignInError(t('signInUnreachable', new URL(where).host), { cause: error });
   }
 }
 
@@ -60,6 +60,6 @@ async function process(read: () => Promise<oauth.AuthorizationServer>, where: st
   try {
     return await read();
   } catch (error) {
-    throw new SignInError('no-authorization-server', t('signInNoAuthorizationServer', new URL(where).host), { cause: error });
+    throw new SignInError(t('signInNoAuthorizationServer', new URL(where).host), { cause: error });
   }
 }

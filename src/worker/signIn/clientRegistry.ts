@@ -23,17 +23,16 @@ export interface ClientRegistry {
 }
 
 export function createClientRegistry(local: KeyValueArea, http: OAuthHttp): ClientRegistry {
-  async function registrations(): Promise<Record<string, string>> {
+  async function registrations(): Promise<Record<string, unknown>> {
     const { [REGISTRATIONS_KEY]: stored } = await local.get(REGISTRATIONS_KEY);
-    if (typeof stored !== 'object' || stored === null) return {};
-    return Object.fromEntries(Object.entries(stored).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    return typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
   }
 
   return {
     async clientFor(as, redirectUrl) {
       const key = registrationKey(as.issuer, redirectUrl);
       const known = (await registrations())[key];
-      if (known) return known;
+      if (typeof known === 'string' && known) return known;
       const clientId = await register(as, redirectUrl, http);
       await local.set({ [REGISTRATIONS_KEY]: { ...(await registrations()), [key]: clientId } });
       return clientId;
@@ -48,7 +47,7 @@ export function createClientRegistry(local: KeyValueArea, http: OAuthHttp): Clie
 
 async function register(as: oauth.AuthorizationServer, redirectUrl: string, http: OAuthHttp): Promise<string> {
   const host = new URL(as.issuer).host;
-  const refused = (cause?: unknown) => new SignInError('registration-refused', t('signInRegistrationRefused', host, redirectUrl), { cause });
+  const refused = (cause?: unknown) => new SignInError(t('signInRegistrationRefused', host, redirectUrl), { cause });
   if (!as.registration_endpoint) throw refused();
   let response: Response;
   try {
@@ -65,7 +64,7 @@ async function register(as: oauth.AuthorizationServer, redirectUrl: string, http
       requestOptions(http),
     );
   } catch (error) {
-    throw new SignInError('unreachable', t('signInUnreachable', host), { cause: error });
+    throw new SignInError(t('signInUnreachable', host), { cause: error });
   }
   // Glean answers a disabled registration with HTTP 500 and text, an unapproved redirect URL with a 4xx.
   if (!response.ok) throw refused(response.status);

@@ -57,38 +57,44 @@ export async function signIn(plan: SignInPlan, deps: FlowDeps, { interactive }: 
   } catch (error) {
     if (!isInvalidClient(error)) throw error;
     // A policy's client the server does not know is the administrator's to fix.
-    if (plan.clientId !== undefined) throw new SignInError('failed', t('signInPolicyClientRefused', host), { cause: error });
+    if (plan.clientId !== undefined) throw new SignInError(t('signInPolicyClientRefused', host), { cause: error });
   }
   // A registered client the server has forgotten: register again, once.
   await deps.clients.forget(as, deps.redirectUrl);
   try {
     return await authorize(plan, as, await deps.clients.clientFor(as, deps.redirectUrl), deps, interactive);
   } catch (error) {
-    if (isInvalidClient(error)) throw new SignInError('failed', t('signInFailed', host), { cause: error });
+    if (isInvalidClient(error)) throw new SignInError(t('signInFailed', host), { cause: error });
     throw error;
   }
 }
+
+/** The extension is a public client: it cannot keep a secret (RFC 8252 §8.4). */
+const publicClient = (clientId: string): oauth.Client => ({ client_id: clientId, token_endpoint_auth_method: 'none' });
 
 const isInvalidClient = (error: unknown): boolean => error instanceof oauth.ResponseBodyError && error.error === 'invalid_client';
 
 async function authorize(plan: SignInPlan, as: oauth.AuthorizationServer, clientId: string, deps: FlowDeps, interactive: boolean): Promise<Grant> {
   const host = new URL(as.issuer).host;
   if (!as.authorization_endpoint || !as.token_endpoint) {
-    throw new SignInError('no-authorization-server', t('signInNoAuthorizationServer', host));
+    throw new SignInError(t('signInNoAuthorizationServer', host));
   }
-  const client: oauth.Client = { client_id: clientId, token_endpoint_auth_method: 'none' };
+  const client = publicClient(clientId);
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const url = new URL(as.authorization_endpoint);
-  url.searchParams.set('response_type', 'code');
-  url.searchParams.set('client_id', clientId);
-  url.searchParams.set('redirect_uri', deps.redirectUrl);
-  url.searchParams.set('scope', plan.scopes.join(' '));
-  url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(verifier));
-  url.searchParams.set('code_challenge_method', 'S256');
-  url.searchParams.set('state', state);
-  // A silent attempt must not leave a sign-in page waiting in a window nobody sees (OpenID Connect Core §3.1.2.1).
-  if (!interactive) url.searchParams.set('prompt', 'none');
+  const params = {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: deps.redirectUrl,
+    scope: plan.scopes.join(' '),
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    // A silent attempt must not leave a sign-in page waiting in a window nobody sees (OpenID Connect Core §3.1.2.1).
+    ...(interactive ? {} : { prompt: 'none' }),
+  };
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
 
   let returned: string;
   try {
@@ -96,22 +102,22 @@ async function authorize(plan: SignInPlan, as: oauth.AuthorizationServer, client
   } catch (error) {
     // Chrome and Firefox word this differently ("The user did not approve access.", "User cancelled
     // or denied access."): any rejection means no sign-in happened.
-    throw new SignInError('cancelled', t('signInCancelled'), { cause: error });
+    throw new SignInError(t('signInCancelled'), { cause: error });
   }
   let callback: URLSearchParams;
   try {
     callback = oauth.validateAuthResponse(as, client, new URL(returned), state);
   } catch (error) {
     if (error instanceof oauth.AuthorizationResponseError && error.error === 'access_denied') {
-      throw new SignInError('cancelled', t('signInCancelled'), { cause: error });
+      throw new SignInError(t('signInCancelled'), { cause: error });
     }
-    throw new SignInError('failed', t('signInFailed', host), { cause: error });
+    throw new SignInError(t('signInFailed', host), { cause: error });
   }
   const started = deps.now();
   const response = await send(() => oauth.authorizationCodeGrantRequest(as, client, oauth.None(), callback, deps.redirectUrl, verifier, requestOptions(deps.http)), host);
   const tokens = await oauth.processAuthorizationCodeResponse(as, client, response).catch((error: unknown) => {
-    if (error instanceof oauth.ResponseBodyError && error.error === 'invalid_client') throw error;
-    throw new SignInError('failed', t('signInFailed', host), { cause: error });
+    if (isInvalidClient(error)) throw error;
+    throw new SignInError(t('signInFailed', host), { cause: error });
   });
   return {
     method: plan.method,
@@ -133,7 +139,7 @@ export async function refresh(grant: Grant, deps: Pick<FlowDeps, 'http' | 'now'>
   const host = new URL(grant.issuer).host;
   if (grant.refreshToken === null) throw signInNeeded();
   const as: oauth.AuthorizationServer = { issuer: grant.issuer, token_endpoint: grant.tokenEndpoint };
-  const client: oauth.Client = { client_id: grant.clientId, token_endpoint_auth_method: 'none' };
+  const client = publicClient(grant.clientId);
   const started = deps.now();
   const response = await send(() => oauth.refreshTokenGrantRequest(as, client, oauth.None(), grant.refreshToken ?? '', requestOptions(deps.http)), host);
   try {
@@ -154,7 +160,7 @@ export async function refresh(grant: Grant, deps: Pick<FlowDeps, 'http' | 'now'>
 export async function revoke(grant: Grant, http: OAuthHttp): Promise<void> {
   if (!grant.revocationEndpoint || grant.refreshToken === null) return;
   const as: oauth.AuthorizationServer = { issuer: grant.issuer, revocation_endpoint: grant.revocationEndpoint };
-  const client: oauth.Client = { client_id: grant.clientId, token_endpoint_auth_method: 'none' };
+  const client = publicClient(grant.clientId);
   await oauth.revocationRequest(as, client, oauth.None(), grant.refreshToken, requestOptions(http)).then((response) => oauth.processRevocationResponse(response));
 }
 

@@ -22,7 +22,7 @@ export interface SignInServiceDeps {
 }
 
 export function planFor(server: string, policy: Policy): SignInPlan {
-  if (policy.signInMethod === 'token') throw new SignInError('failed', t('signInNotAllowed'));
+  if (policy.signInMethod === 'token') throw new SignInError(t('signInNotAllowed'));
   const scopes = (defaults: string[]) => [...new Set([...(policy.oauthScopes ?? defaults), OFFLINE_ACCESS])];
   if (policy.signInMethod === 'idp' || (policy.signInMethod === undefined && policy.idpIssuer && policy.idpClientId)) {
     // OpenID providers such as Okta and Entra ID give refresh tokens only with `openid` as well.

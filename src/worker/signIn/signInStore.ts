@@ -59,20 +59,23 @@ export function createSignInStore(local: KeyValueArea, seal: TokenSeal) {
     /** What pages may know; no unsealing. */
     async status(): Promise<SignInStatus | undefined> {
       const found = await stored();
-      return found && { server: found.server, method: found.method, identity: found.identity, ended: found.ended };
+      if (!found) return undefined;
+      const { grant: _sealed, ...status } = found;
+      return status;
     },
 
     /** The sign-in for `server`, unsealed; undefined when there is none for it. */
     async read(server: string): Promise<SignIn | undefined> {
       const found = await stored();
       if (!found || found.server !== server) return undefined;
+      const { grant: sealed, ...status } = found;
       let grant: unknown;
       try {
-        grant = JSON.parse(await seal.unseal(found.grant, server));
+        grant = JSON.parse(await seal.unseal(sealed, server));
       } catch {
         return undefined;
       }
-      return isGrant(grant) ? { server, method: found.method, identity: found.identity, ended: found.ended, grant } : undefined;
+      return isGrant(grant) ? { ...status, grant } : undefined;
     },
 
     async write(signIn: SignIn): Promise<void> {

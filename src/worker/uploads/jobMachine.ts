@@ -6,7 +6,7 @@
  *   waiting for the identity → queued (Retry, with the credential of the time).
  * Pure: every transition takes the time and returns a new record.
  */
-import { toErrorData, type GleanError } from '../../glean/gleanError.ts';
+import { replyError, type GleanError } from '../../glean/gleanError.ts';
 import { decideRetry, type RetryPolicy } from '../../glean/retryPolicy.ts';
 import type { ImageMetadata } from '../../shared/imageMetadata.ts';
 import type { ReplyError } from '../../shared/messages.ts';
@@ -76,23 +76,11 @@ export function attemptFailed(
   now: number,
   random: () => number,
 ): UploadJob {
-  const decision = decideRetry(policy, { attempt: job.attempts, elapsedMs: now - job.startedAt, error }, random);
-  const data = toErrorData(error);
-  const lastError = (message: string): ReplyError => ({
-    code: data.code,
-    message,
-    ...(data.status !== undefined ? { status: data.status } : {}),
-  });
-  if (decision.retry) {
-    return {
-      ...job,
-      state: 'queued',
-      nextAttemptAt: now + decision.delayMs,
-      lastError: lastError(describe(error, true, decision.delayMs)),
-      updatedAt: now,
-    };
-  }
-  return { ...job, state: 'failed', nextAttemptAt: null, lastError: lastError(describe(error, false)), updatedAt: now };
+  const delayMs = decideRetry(policy, { attempt: job.attempts, elapsedMs: now - job.startedAt, error }, random);
+  const lastError = replyError(error, describe(error, delayMs !== undefined, delayMs));
+  return delayMs === undefined
+    ? { ...job, state: 'failed', nextAttemptAt: null, lastError, updatedAt: now }
+    : { ...job, state: 'queued', nextAttemptAt: now + delayMs, lastError, updatedAt: now };
 }
 
 /** A job that cannot even be tried (its bytes are gone, Glean is not set up): failed, with Retry. */

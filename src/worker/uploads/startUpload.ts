@@ -18,7 +18,7 @@ export async function startUpload(
   { jobId, metadata, fileName }: { jobId: string; metadata: ImageMetadata; fileName: string },
   origin: UploadJob['origin'] = 'popup',
 ): Promise<UploadJob> {
-  if (typeof jobId !== 'string' || !/^[\w-]{8,64}$/.test(jobId)) throw new InvalidInput(t('uploadInvalidId'));
+  if (!/^[\w-]{8,64}$/.test(jobId)) throw new InvalidInput(t('uploadInvalidId'));
   const blob = await readBlob(jobId);
   if (!blob) throw new InvalidInput(t('uploadImageMissing'));
   const [image, fields] = [await checkImageFile(blob), checkMetadata(metadata, { typeRequired: true })];
@@ -29,7 +29,7 @@ export async function startUpload(
   return queue.enqueue({
     id: jobId,
     metadata: fields.metadata,
-    fileName: String(fileName).slice(0, MAX_FILE_NAME),
+    fileName: fileName.slice(0, MAX_FILE_NAME),
     contentType: image.contentType,
     size: blob.size,
     origin,

@@ -26,6 +26,7 @@ import {
   whyNotNow,
   type NewJob,
 } from './jobMachine.ts';
+import { logError } from '../logFailure.ts';
 
 export const MAX_CONCURRENT_UPLOADS = 2;
 
@@ -87,6 +88,20 @@ export function createUploadQueue(deps: UploadQueueDeps) {
     return job;
   };
 
+  /** Where a failed attempt leaves the job. */
+  function failed(job: UploadJob, error: unknown): UploadJob {
+    if (isBug(error)) {
+      // Not Glean's answer nor the network's: a bug of ours. Logged, and shown as one, with Retry.
+      logError('an upload attempt failed unexpectedly', error);
+      return failNow(job, { code: 'unexpected', message: t('errorUnexpected') }, clock.now());
+    }
+    const failure = asGleanError(error);
+    // The sign-in ended (or the credential went) mid-run: the job waits for it rather than failing.
+    return NEEDS_CREDENTIAL.has(failure.code)
+      ? waitFor(job, 'sign-in', deps.describeWait('sign-in'), clock.now())
+      : attemptFailed(job, failure, deps.describe, UPLOAD_RETRY, clock.now(), clock.random);
+  }
+
   /** remove() aborts `signal` before it deletes anything, and store operations take effect in call
    * order, so a write issued after checking `signal` cannot bring a removed job back. */
   async function run(queued: UploadJob, signal: AbortSignal): Promise<void> {
@@ -115,19 +130,7 @@ export function createUploadQueue(deps: UploadQueueDeps) {
         ended = succeed(job, await deps.upload(blob, job, signal), clock.now());
       } catch (error) {
         if (signal.aborted) return; // Removed while uploading: nothing left to record.
-        if (isBug(error)) {
-          // Not Glean's answer nor the network's: a bug of ours. Logged, and shown as one, with Retry.
-          console.error('Glean Images: an upload attempt failed unexpectedly', error instanceof Error ? error.name : typeof error);
-          ended = failNow(job, { code: 'unexpected', message: t('errorUnexpected') }, clock.now());
-          await save(ended);
-          await deps.finished?.(ended, blob);
-          return;
-        }
-        const failure = asGleanError(error);
-        // The sign-in ended (or the credential went) mid-run: the job waits for it rather than failing.
-        ended = NEEDS_CREDENTIAL.has(failure.code)
-          ? waitFor(job, 'sign-in', deps.describeWait('sign-in'), clock.now())
-          : attemptFailed(job, failure, deps.describe, UPLOAD_RETRY, clock.now(), clock.random);
+        ended = failed(job, error);
       }
       if (!(await store.readJob(job.id)) || signal.aborted) return; // Removed meanwhile.
       await save(ended);
@@ -154,7 +157,7 @@ export function createUploadQueue(deps: UploadQueueDeps) {
       const controller = new AbortController();
       running.set(job.id, controller);
       void run(job, controller.signal)
-        .catch((error: unknown) => console.error('Glean Images: upload job crashed', error instanceof Error ? error.name : error))
+        .catch((error: unknown) => logError('upload job crashed', error))
         .finally(() => {
           running.delete(job.id);
           void pump();

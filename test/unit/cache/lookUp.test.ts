@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FetchedImage, GleanClient } from '../../../src/glean/client.ts';
 import { GleanError } from '../../../src/glean/gleanError.ts';
-import { RequestPool } from '../../../src/glean/sharedRequests.ts';
+import { createRequestPool } from '../../../src/glean/sharedRequests.ts';
 import type { ImageQuery } from '../../../src/shared/imageMetadata.ts';
 import { createKeepImage } from '../../../src/worker/cache/keepImage.ts';
 import { createLookUp } from '../../../src/worker/lookUp.ts';
@@ -40,7 +40,7 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
     whose: async () => ({ server: conn.baseUrl, identity: conn.identity }),
     renew,
     client,
-    pool: new RequestPool(),
+    pool: createRequestPool(),
     clock: {
       now: clock.now,
       sleep: async (ms) => clock.advance(ms),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createGleanClient, type GleanConnection } from '../../../src/glean/client.ts';
-import { GleanError, toErrorData, type GleanErrorCode } from '../../../src/glean/gleanError.ts';
+import { GleanError, type GleanErrorCode } from '../../../src/glean/gleanError.ts';
 import { describeGleanError } from '../../../src/glean/userMessages.ts';
 import {
   browserFetch,
@@ -86,21 +86,6 @@ describe('getImage: the request', () => {
       'x-glean-auth-type': 'OAUTH',
     });
     assert.deepEqual(requests[1]?.headers, { accept: 'image/*', authorization: `Bearer ${TOKEN}` });
-  });
-
-  it('tolerates a trailing slash on the base URL', async () => {
-    const { client, requests } = setUp(() => imageResponse(PNG));
-    await client.getImage({ ...conn, baseUrl: `${BASE}/` }, { key: 'k' });
-    assert.equal(requests[0]?.url, `${BASE}/rest/api/v1/images?key=k`);
-  });
-
-  it('sends nothing without an instance or a token', async () => {
-    const { client, requests } = setUp(() => imageResponse(PNG));
-    for (const bad of [{ ...conn, token: '' }, { ...conn, baseUrl: '' }, { ...conn, baseUrl: 'not a url' }]) {
-      const e = await rejection(client.getImage(bad, { key: 'k' }));
-      assert.equal(e.code, 'not-configured');
-    }
-    assert.equal(requests.length, 0);
   });
 
   it('uses the lookup timeout', async () => {
@@ -233,7 +218,7 @@ describe('error mapping', () => {
     );
     const e = await rejection(client.getImage(conn, { key: 'k' }));
     assert.equal(e.code, 'unauthorized');
-    for (const text of [e.message, e.bodyExcerpt ?? '', JSON.stringify(toErrorData(e, [TOKEN]))]) {
+    for (const text of [e.message, e.bodyExcerpt ?? '']) {
       assert.ok(!text.includes(TOKEN), text);
       assert.ok(!text.includes(encodeURIComponent(TOKEN)), text);
     }
@@ -268,7 +253,7 @@ describe('uploadImage', () => {
     assert.deepEqual(timeouts, [50_000]);
   });
 
-  it('returns the url, its key and the metadata, tolerating extra fields and unknown types', async () => {
+  it('returns the url and its key, tolerating extra fields', async () => {
     const { client } = setUp(() =>
       jsonResponse({
         url: `${BASE}/rest/api/v1/images?key=abc%3D%3D`,
@@ -280,7 +265,6 @@ describe('uploadImage', () => {
     assert.deepEqual(uploaded, {
       url: `${BASE}/rest/api/v1/images?key=abc%3D%3D`,
       key: 'abc==',
-      metadata: { type: 'SOMETHING_NEW', id: 'u-1', ext: 'png' },
     });
   });
 
@@ -323,7 +307,7 @@ describe('uploadImage', () => {
   });
 });
 
-describe('redirects: nothing custom and no upload body crosses origins', () => {
+describe('redirects: none is followed, so nothing custom and no upload body crosses origins', () => {
   const OTHER = 'https://evil-be.glean.com';
   const withIdentity: GleanConnection = { ...conn, actAs: 'alex@example.com', authType: 'OAUTH' };
   const clientOver = (fetch: typeof globalThis.fetch) => createGleanClient({ fetch, now: () => NOW, timeoutSignal: () => new AbortController().signal });
@@ -359,34 +343,16 @@ describe('redirects: nothing custom and no upload body crosses origins', () => {
     assert.equal(requests.length, 1);
     assert.equal(error.code, 'redirected');
     assert.equal(error.status, 308);
-    assert.match(error.message, /uploads are never redirected/);
+    assert.match(error.message, /no redirect is followed/);
   });
 
-  it('a lookup follows a visible same-origin redirect with the same headers, and refuses a foreign one', async () => {
+  it('a lookup follows no redirect, not even a visible one to its own origin', async () => {
     // A fetch that shows a manual redirect's Location (as Node's does).
-    const { fetch, requests } = fakeFetch((request) => {
-      const url = new URL(request.url);
-      if (url.pathname === '/rest/api/v1/images') return redirectTo('/rest/api/v2/images?key=k', 301);
-      if (url.pathname === '/rest/api/v2/images') return imageResponse(PNG);
-      return redirectTo(`${OTHER}/x`);
-    });
-    const image = await clientOver(fetch).getImage(withIdentity, { key: 'k' });
-    assert.equal(image.size, PNG.length);
-    assert.deepEqual(requests.map((r) => r.url), [`${BASE}/rest/api/v1/images?key=k`, `${BASE}/rest/api/v2/images?key=k`]);
-    assert.equal(requests[1]?.headers['x-glean-actas'], 'alex@example.com');
+    const { fetch, requests } = fakeFetch(() => redirectTo('/rest/api/v2/images?key=k', 301));
+    const error = await rejection(clientOver(fetch).getImage(withIdentity, { key: 'k' }));
+    assert.equal(error.code, 'redirected');
+    assert.equal(error.status, 301);
+    assert.equal(requests.length, 1);
     assert.ok(requests.every((r) => r.redirect === 'manual'));
-
-    const foreign = fakeFetch((request) => (new URL(request.url).origin === BASE ? redirectTo(`${OTHER}/x`) : imageResponse(PNG)));
-    const error = await rejection(clientOver(foreign.fetch).getImage(withIdentity, { key: 'k' }));
-    assert.equal(error.code, 'redirected');
-    assert.match(error.message, /redirected to https:\/\/evil-be\.glean\.com; only same-origin redirects are followed/);
-    assert.deepEqual(sentTo(foreign.requests, OTHER), []);
-  });
-
-  it('a lookup stops after five same-origin redirects', async () => {
-    const { fetch, requests } = fakeFetch((request) => redirectTo(`${request.url}x`));
-    const error = await rejection(clientOver(fetch).getImage(conn, { key: 'k' }));
-    assert.equal(error.code, 'redirected');
-    assert.equal(requests.length, 6);
   });
 });

@@ -37,7 +37,7 @@ class FakeSignIn implements SignInAccess {
     const current = this.current;
     if (!current || current.server !== server) return undefined;
     if (current.ended) throw signInNeeded();
-    return { accessToken: this.accessToken, identity: current.identity, method: current.method };
+    return { grant: { accessToken: this.accessToken }, identity: current.identity };
   }
 
   async clear(): Promise<void> {
