@@ -1,5 +1,5 @@
 /**
- * webextension-polyfill's `browser`, for the pages and shared modules to import from here. The
+ * webextension-polyfill's `browser`, for every module of the worker and the pages to import from here. The
  * polyfill is CommonJS: esbuild wraps its export again in each module that imports it, and every use
  * then reads `.default` through that wrapper; imported once here, it is wrapped once.
  */

@@ -3,7 +3,8 @@
  * may start the worker just to deliver one event and drops events whose listener was added late
  * (https://developer.chrome.com/docs/extensions/develop/concepts/service-workers/events).
  */
-import browser, { type Runtime } from 'webextension-polyfill';
+import type { Runtime } from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
 import { testConnection } from './connectionTest.ts';
 import { describeError } from './describeError.ts';
 import { t } from '../shared/i18n.ts';

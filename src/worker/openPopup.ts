@@ -7,7 +7,7 @@
  * Given a window, it opens over that one: Chrome otherwise takes the last active window, and refuses
  * with "Could not find an active browser window" when that one has lost the focus.
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
 
 function openToolbarPopup(windowId: number | undefined): Promise<void> {
   try {

@@ -2,7 +2,7 @@
  * The worker's parts, wired to the real browser. Building them does no I/O, so the worker's top level
  * stays synchronous (Chrome may start it only to deliver one event).
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../shared/browser.ts';
 import { createGleanClient } from '../glean/client.ts';
 import { createRequestPool } from '../glean/sharedRequests.ts';
 import { createLookUp } from './lookUp.ts';

@@ -30,10 +30,14 @@ const root = new URL('../..', import.meta.url).pathname;
 // it shares with the background worker (src/worker/cache/imageSize.ts, withBytes.ts) moved from worker.js
 // to a chunk of its own (0.8 KB), and esbuild's module helpers left the polyfill's chunk for one of theirs (0.4 KB).
 // 54 KB from 53 KB: issue 14's short path (52,996 B measured, from 52,107 B): the worker's image answers
-// and their page side (src/worker/serveImage.ts, src/shared/imageAddress.ts, imageFetch.ts), its static
+// and their page side (src/worker/serveImage.ts, src/shared/imageAddress.ts, and imageFetch.ts, now in ask.ts), its static
 // routes and its memory of settings (src/worker/remembered.ts), less the page-side cache reader; the
 // rest of issue 14 (one of each, dead code) is to take it down to 33.3 KB.
-const TOTAL_GZIP_BUDGET = 54 * 1024;
+// 51.5 KB from 54 KB: issue 14's "one of each" and dead code (52,418 B measured, from 54,465 B): one
+// reader of bounded bodies, one failure logger, one reply builder, the request pool as closures, no
+// redirect-following code the browser never ran, the polyfill wrapped once (src/shared/browser.ts),
+// three small chunks folded into their neighbours, and code only tests kept alive.
+const TOTAL_GZIP_BUDGET = 51.5 * 1024;
 
 test(`the extension's JavaScript stays within ${TOTAL_GZIP_BUDGET / 1024} KB gzip`, async () => {
   const { files, total } = await measureBundles(join(root, 'dist', 'chrome'));

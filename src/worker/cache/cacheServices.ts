@@ -2,7 +2,7 @@
  * The image cache wired to the browser: its database, the budget in `storage.local`, the thumbnail
  * maker, the partition of the saved connection, and the sweep alarm. Building it does no I/O.
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../../shared/browser.ts';
 import { budgetBytes, DEFAULT_BUDGET_MB } from '../../shared/cacheLimits.ts';
 import { t } from '../../shared/i18n.ts';
 import { BYTES_PER_MB, MAX_BUDGET_MB, MIN_BUDGET_MB, type CacheStats } from '../../shared/messages.ts';

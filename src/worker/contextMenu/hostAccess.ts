@@ -5,7 +5,7 @@
  * Firefox: https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/User_actions), so this
  * must be called before the listener's first `await`.
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../../shared/browser.ts';
 
 /** The access that lets the worker fetch from `url`'s site. Match patterns carry no port: a host covers all of its ports. */
 export const hostAccessFor = (url: URL): { origins: string[] } => ({ origins: [`${url.protocol}//${url.hostname}/*`] });

@@ -6,7 +6,7 @@
  * ours first makes creating them safe whatever is left from before.
  * With two items, both browsers group them under one item named after the extension.
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../../shared/browser.ts';
 import { t } from '../../shared/i18n.ts';
 
 /** Uploads at once with the defaults from Options → "Right-click uploads". */

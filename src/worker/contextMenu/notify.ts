@@ -3,7 +3,7 @@
  * one does. A notification's id says what it is about: a job's id for a job's result, so a click can
  * read the job from the store even after the worker was restarted.
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../../shared/browser.ts';
 import { t } from '../../shared/i18n.ts';
 import type { UploadJob } from '../../shared/uploadJob.ts';
 import { readJob } from '../../shared/uploadStore.ts';

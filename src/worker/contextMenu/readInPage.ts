@@ -5,7 +5,7 @@
  * answer comes back as executeScript's result, not through our messages, as a `data:` URL: results
  * must be JSON-serialisable in Chrome (https://developer.chrome.com/docs/extensions/reference/api/scripting#type-InjectionResult).
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../../shared/browser.ts';
 import { t } from '../../shared/i18n.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/imageSniff.ts';
 import { InvalidInput } from '../invalidInput.ts';

@@ -3,7 +3,7 @@
  * worker being restarted, and needs no page to be listening (a runtime message would fail with
  * "Receiving end does not exist" when no popup is open).
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../../shared/browser.ts';
 import { UPLOADS_REVISION_KEY } from '../../shared/uploadStore.ts';
 
 export function announceUploadsChanged(): void {

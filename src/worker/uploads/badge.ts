@@ -2,7 +2,7 @@
  * The toolbar badge counts the uploads that are not done yet: waiting, uploading or failed. Empty when
  * none, so a failed right-click upload is seen even with no popup open; "!" when the sign-in ended.
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../../shared/browser.ts';
 import { listJobs } from '../../shared/uploadStore.ts';
 
 let latest: Promise<void> = Promise.resolve();

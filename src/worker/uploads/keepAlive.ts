@@ -7,7 +7,7 @@
  * from the background resets the timer (ExtensionParent.sys.mjs, reason "parentApiCall"; tried on
  * Firefox ESR 153: calls every 400 ms kept a background with a 1 s timeout alive).
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../../shared/browser.ts';
 
 const PING_EVERY_MS = 20_000;
 let holders = 0;

@@ -3,7 +3,7 @@
  * awake; an alarm is always set too, because the worker may be stopped before the timer fires and
  * Chrome's alarms fire at most every 30 s (https://developer.chrome.com/docs/extensions/reference/api/alarms).
  */
-import browser from 'webextension-polyfill';
+import { browser } from '../../shared/browser.ts';
 import { holdAwake } from './keepAlive.ts';
 
 export const UPLOAD_ALARM = 'upload-jobs';
