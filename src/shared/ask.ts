@@ -11,7 +11,7 @@
  */
 import { browser } from './browser.ts';
 import { t } from './i18n.ts';
-import { IMAGE_FACTS_HEADER, type AnswerOf, type PayloadOf, type Reply, type ReplyError, type Request, type RequestType } from './messages.ts';
+import { IMAGE_FACTS_HEADER, type AnswerOf, type ImageOverPort, type PayloadOf, type Reply, type ReplyError, type Request, type RequestType } from './messages.ts';
 
 /** The worker's refusal or failure, as an error whose message is ready to show; `reply` says the rest. */
 export class RequestFailed extends Error {
@@ -51,44 +51,40 @@ async function request(address: string): Promise<Response> {
     const served = await ask('image/serve', { address });
     return new Response((await fetch(served.bodyUrl, { credentials: 'omit' })).body, { status: served.status, headers: served.headers });
   }
-  await controlled();
-  try {
-    return await fetch(address, { credentials: 'omit' });
-  } catch (error) {
-    // A network error here means no worker answered: the worker that took the request was stopped or
-    // replaced before it did (an update, a reload), and the page's request ends with it
-    // (https://w3c.github.io/ServiceWorker/#on-fetch-request-algorithm, "handleFetchFailed").
-    // Asked again, the address reaches the worker now in charge; the lookup is a GET, safe to repeat.
-    console.warn('Glean Images: the worker did not answer; asking again', error instanceof Error ? error.name : typeof error);
-    await controlled();
-    return fetch(address, { credentials: 'omit' }).catch(() => {
-      throw new RequestFailed({ code: 'unexpected', message: t('errorNoAnswer') });
-    });
+  if (navigator.serviceWorker.controller) {
+    try {
+      return await fetch(address, { credentials: 'omit' });
+    } catch (error) {
+      // A network error: the worker that took the request was stopped or replaced before it answered
+      // (https://w3c.github.io/ServiceWorker/#on-fetch-request-algorithm, "handleFetchFailed"). The
+      // active worker is asked directly instead; a lookup is a GET, safe to repeat.
+      console.warn('Glean Images: the worker did not answer; asking it directly', error instanceof Error ? error.name : typeof error);
+    }
   }
+  return askWorkerDirectly(address);
 }
 
-/** Long enough for a worker being installed to activate; after it the fetch goes ahead and fails in words. */
-const CLAIM_WAIT_MS = 10_000;
+/** Longer than any lookup's tries and waits (src/glean/retryPolicy.ts, src/glean/client.ts). */
+const DIRECT_ANSWER_MS = 60_000;
 
 /**
- * A page opened while the worker was being installed is uncontrolled, and its fetches would go past the
- * worker to the extension's files (a 404). It becomes controlled when the worker claims it (the activate
- * handler in src/worker/index.ts), which `controllerchange` tells; `serviceWorker.ready` is not enough, as
- * it resolves once the worker is activating, before the claim
- * (https://w3c.github.io/ServiceWorker/#navigator-service-worker-ready).
+ * The address posted to the active worker with a port, for a page the worker does not control (one
+ * opened while it was being installed; src/worker/serveImageByPort.ts says why that lasts).
  */
-async function controlled(): Promise<void> {
-  const container = navigator.serviceWorker;
-  if (container.controller) return;
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      container.removeEventListener('controllerchange', done);
-      resolve();
-    };
-    const timer = setTimeout(done, CLAIM_WAIT_MS);
-    container.addEventListener('controllerchange', done);
-  });
+async function askWorkerDirectly(address: string): Promise<Response> {
+  const { port1, port2 } = new MessageChannel();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const answer = await new Promise<ImageOverPort>((resolve, reject) => {
+      timer = setTimeout(() => reject(new RequestFailed({ code: 'unexpected', message: t('errorNoAnswer') })), DIRECT_ANSWER_MS);
+      port1.onmessage = (event: MessageEvent<ImageOverPort>) => resolve(event.data);
+      void navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage({ address }, [port2]));
+    });
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  } finally {
+    clearTimeout(timer);
+    port1.close();
+  }
 }
 
 /** The image at `address`, or a `RequestFailed` saying in words what went wrong. */

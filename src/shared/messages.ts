@@ -67,6 +67,17 @@ export interface ServedImage {
   bodyUrl: string;
 }
 
+/**
+ * The worker's answer to an image address a page asked over a port because the worker does not control
+ * it (see `fetchImage` in src/shared/ask.ts, src/worker/serveImageByPort.ts). The body goes as a Blob,
+ * which a port passes by reference, never as bytes in an extension message.
+ */
+export interface ImageOverPort {
+  status: number;
+  headers: Record<string, string>;
+  body: Blob;
+}
+
 /** What the image cache holds, for the options page. */
 export interface CacheStats {
   entries: number;

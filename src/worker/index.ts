@@ -18,6 +18,7 @@ import { onScreenshotCommand } from './capture/screenshotCommand.ts';
 import { cache, client, gleanConnection, lookUp, policySource, settings, showBadge, signIn, uploads } from './services.ts';
 import { createServeImage } from './serveImage.ts';
 import { serveByMessage } from './serveImageByMessage.ts';
+import { answerOverPort } from './serveImageByPort.ts';
 import { IMAGE_PATH } from '../shared/messages.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
@@ -81,6 +82,20 @@ addEventListener('fetch', (event) => {
     })().catch((error: unknown) => Response.json(describeError(error, 'image/serve'), { status: 500 })),
     // A rejected answer would reach the page as a bare network error ("Failed to fetch"), not in words.
   );
+});
+/** A page the worker does not control asks for an image over a port (src/worker/serveImageByPort.ts). */
+interface ImageMessageEvent extends Event {
+  data: unknown;
+  ports: readonly MessagePort[];
+  source: { url?: string } | null;
+  waitUntil(done: Promise<unknown>): void;
+}
+addEventListener('message', (event: Event) => {
+  const { data, ports, source } = event as ImageMessageEvent;
+  const [port] = ports;
+  const address = typeof data === 'object' && data !== null && 'address' in data ? data.address : undefined;
+  if (!port || typeof address !== 'string' || !source?.url?.startsWith(ownOrigin)) return;
+  (event as ImageMessageEvent).waitUntil(serveImage(new URL(address, ownOrigin)).then((response) => answerOverPort(response, port)));
 });
 // Only image addresses go through the fetch handler: every other request of the extension's pages
 // (their HTML, scripts, styles) goes straight to the files, without waiting for this worker to start
