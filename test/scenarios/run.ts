@@ -88,11 +88,10 @@ export function plan(driver: BrowserDriver, scenarios: readonly Scenario[]): { r
   return { runs, skips };
 }
 
-/** `part` names a file's share when one browser's scenarios are split over files. */
-export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario[], part?: string): void {
+export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario[]): void {
   const { runs, skips } = plan(driver, scenarios);
 
-  describe(`scenarios in ${driver.name} (${driver.build} build${part ? `, ${part}` : ''})`, () => {
+  describe(`scenarios in ${driver.name} (${driver.build} build)`, () => {
     let sandbox: Sandbox;
     let identityProvider: IdentityProvider;
     let imageSite: ImageSite;

@@ -276,13 +276,6 @@ async function saveOutsideGlean(
   return { options, form };
 }
 
-/**
- * Connecting (Options, signing in, token custody, bad input) apart from using images: each browser's
- * dev-build scenarios run as two files side by side. As one file, Firefox's took 250 to 290 s, the long
- * pole of `npm test`.
- */
-export const isAboutConnecting = (scenario: Scenario): boolean => /^(Options|Sign in|Token custody|Bad input):?/.test(scenario.name);
-
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'Options: save the server and token, then test the connection',
