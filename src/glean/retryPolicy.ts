@@ -123,7 +123,19 @@ export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefin
     };
     if (signal.aborted) return abort();
     signal.addEventListener('abort', abort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+    // The listener goes as `work` settles, not a microtask later: a caller resumed by the answer that
+    // aborts at once must not also run `onAbort` (the request pool would hand its slot back twice).
+    const settled = (): void => signal.removeEventListener('abort', abort);
+    work.then(
+      (value) => {
+        settled();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settled();
+        reject(error);
+      },
+    );
   });
 }
 

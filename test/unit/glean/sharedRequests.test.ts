@@ -174,3 +174,28 @@ describe('RequestPool: at most N requests at once', () => {
     assert.deepEqual(await Promise.all(uploads), ['done', 'done too']);
   });
 });
+
+describe('RequestPool: a slot is given back once', () => {
+  it('a request abandoned the moment it gets its slot frees that slot once, so the cap still holds', async () => {
+    const pool = createRequestPool(1);
+    const { started, start } = controllable();
+    const first = pool.run('a', start('a'));
+    // Queued behind 'a'; its only caller leaves as soon as it starts, which cancels the shared request.
+    const leaving = new AbortController();
+    const second = pool.run('b', (signal) => {
+      leaving.abort();
+      return start('b')(signal);
+    }, leaving.signal);
+    await settle();
+    started[0]?.answer.resolve('a');
+    await first;
+    await assert.rejects(second, isAborted);
+    started[1]?.answer.reject(new GleanError('aborted', 'cancelled'));
+    await settle();
+    // One slot: of two new requests, only one may start.
+    void pool.run('c', start('c'));
+    void pool.run('d', start('d'));
+    await settle();
+    assert.deepEqual(started.map((s) => s.name), ['a', 'b', 'c']);
+  });
+});
