@@ -11,6 +11,7 @@
  */
 import { browser } from './browser.ts';
 import { t } from './i18n.ts';
+import { logWarning } from './logFailure.ts';
 import { IMAGE_FACTS_HEADER, type AnswerOf, type ImageOverPort, type PayloadOf, type Reply, type ReplyError, type Request, type RequestType } from './messages.ts';
 
 /** The worker's refusal or failure, as an error whose message is ready to show; `reply` says the rest. */
@@ -58,7 +59,7 @@ async function request(address: string): Promise<Response> {
       // A network error: the worker that took the request was stopped or replaced before it answered
       // (https://w3c.github.io/ServiceWorker/#on-fetch-request-algorithm, "handleFetchFailed"). The
       // active worker is asked directly instead; a lookup is a GET, safe to repeat.
-      console.warn('Glean Images: the worker did not answer; asking it directly', error instanceof Error ? error.name : typeof error);
+      logWarning('the worker did not answer; asking it directly', error);
     }
   }
   return askWorkerDirectly(address);

@@ -7,7 +7,7 @@ import { InvalidInput } from './invalidInput.ts';
 import { StorageFull } from './cache/storageFull.ts';
 import { SignInError } from './signIn/signInError.ts';
 import { UploadsFull } from '../shared/uploadStore.ts';
-import { logError } from './logFailure.ts';
+import { logError } from '../shared/logFailure.ts';
 
 const activityOf = (type: RequestType): GleanActivity =>
   type === 'image/serve' ? 'lookup' : type.startsWith('upload/') ? 'upload' : 'test';

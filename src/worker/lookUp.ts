@@ -16,7 +16,7 @@ import type { Clock } from './clock.ts';
 import type { Connection } from './settings.ts';
 import type { JobBinding } from '../shared/uploadJob.ts';
 import { renewingOnce, type Renew } from './signIn/renewing.ts';
-import { logWarning } from './logFailure.ts';
+import { logWarning } from '../shared/logFailure.ts';
 
 export interface LookUpDeps {
   connection: () => Promise<Connection>;

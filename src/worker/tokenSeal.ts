@@ -10,7 +10,7 @@
  * by accident, and is no defence against the extension's own code.
  */
 import { createStore, get, set } from 'idb-keyval';
-import { logWarning } from './logFailure.ts';
+import { logWarning } from '../shared/logFailure.ts';
 
 /** What `storage.local` holds in place of the token. */
 export interface SealedToken {

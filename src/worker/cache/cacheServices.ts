@@ -12,7 +12,7 @@ import { partitionOf } from '../partition.ts';
 import { createImageCache } from './imageCache.ts';
 import { createKeepImage, createRememberUpload } from './keepImage.ts';
 import { makeThumbnail } from './thumbnail.ts';
-import { logWarning } from '../logFailure.ts';
+import { logWarning } from '../../shared/logFailure.ts';
 
 export const CACHE_SWEEP_ALARM = 'image-cache-sweep';
 /** Writes enforce the budget as they go; the sweep catches expiry, so hourly is plenty. */

@@ -8,7 +8,7 @@ import type { JobBinding } from '../../shared/uploadJob.ts';
 import { partitionOf } from '../partition.ts';
 import type { ImageCache } from './imageCache.ts';
 import type { Thumbnail } from './thumbnail.ts';
-import { logWarning } from '../logFailure.ts';
+import { logWarning } from '../../shared/logFailure.ts';
 
 export interface KeepImageDeps {
   cache: ImageCache;

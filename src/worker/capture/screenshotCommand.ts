@@ -9,6 +9,7 @@
 import type { Tabs } from 'webextension-polyfill';
 import { captureTab } from '../../shared/captureTab.ts';
 import { t } from '../../shared/i18n.ts';
+import { logError } from '../../shared/logFailure.ts';
 import { forgetPendingImage, keepPendingImage } from '../../shared/pendingImage.ts';
 import { notifyNotUploaded } from '../contextMenu/notify.ts';
 import { openPopup } from '../openPopup.ts';
@@ -21,7 +22,7 @@ export function onScreenshotCommand(command: string, tab: Tabs.Tab | undefined):
   // (src/worker/openPopup.ts). Chrome needs no such order, and the popup is no part of the tab's picture
   // (`captureVisibleTab` takes the page, not the browser's own windows). Over the tab's own window: the
   // one the shortcut was pressed in, focused then. Where it cannot open, a window of its own opens.
-  void openPopup(tab?.windowId).catch((error: unknown) => console.error('Glean Images: the popup did not open', error));
+  void openPopup(tab?.windowId).catch((error: unknown) => logError('the popup did not open', error));
   const capture = captureTab(tab?.windowId, tab?.url);
   void (async () => {
     // The popup, opening now, must not show an image kept before this one while this one is captured.

@@ -6,6 +6,7 @@
  */
 import type { Menus, Tabs } from 'webextension-polyfill';
 import { t } from '../../shared/i18n.ts';
+import { logError } from '../../shared/logFailure.ts';
 import type { ImageMetadata } from '../../shared/imageMetadata.ts';
 import { forgetPendingImage, keepPendingImage } from '../../shared/pendingImage.ts';
 import { writeBlob } from '../../shared/uploadStore.ts';
@@ -34,7 +35,7 @@ export function createImageMenuListener({ uploadDefaults, uploads }: ImageMenuDe
     const withDetails = info.menuItemId === UPLOAD_WITH_DETAILS_ITEM;
     // Both calls start before the first await: only then is the click still a user action.
     const hostAccess = source.way === 'web' ? askHostAccess(source.url) : Promise.resolve(true);
-    if (withDetails) void openPopup(tab?.windowId).catch((error: unknown) => console.error('Glean Images: the upload form did not open', error));
+    if (withDetails) void openPopup(tab?.windowId).catch((error: unknown) => logError('the upload form did not open', error));
 
     const work = async (): Promise<void> => {
       if (withDetails) {

@@ -1,7 +1,7 @@
 /** Frees the disk of upload bytes no job will ever send (see uploadStore.ts sweepOrphanedBlobs). */
 import { PENDING_BLOB_ID } from '../../shared/pendingImage.ts';
 import { sweepOrphanedBlobs } from '../../shared/uploadStore.ts';
-import { logError } from '../logFailure.ts';
+import { logError } from '../../shared/logFailure.ts';
 
 export function sweepUploadBlobs(): Promise<void> {
   return sweepOrphanedBlobs(new Set([PENDING_BLOB_ID])).then(

@@ -26,7 +26,7 @@ import {
   whyNotNow,
   type NewJob,
 } from './jobMachine.ts';
-import { logError } from '../logFailure.ts';
+import { logError } from '../../shared/logFailure.ts';
 
 export const MAX_CONCURRENT_UPLOADS = 2;
 
