@@ -18,8 +18,9 @@ import { onScreenshotCommand } from './capture/screenshotCommand.ts';
 import { cache, client, gleanConnection, lookUp, policySource, settings, showBadge, signIn, uploads } from './services.ts';
 import { createServeImage } from './serveImage.ts';
 import { serveByMessage } from './serveImageByMessage.ts';
-import { answerOverPort } from './serveImageByPort.ts';
+import { createImageMessageListener, type ImageMessageEvent } from './serveImageByPort.ts';
 import { IMAGE_PATH } from '../shared/messages.ts';
+import { logWarning } from '../shared/logFailure.ts';
 import { CACHE_SWEEP_ALARM } from './cache/cacheServices.ts';
 import { onSessionPort, sessionSignal } from './sessions.ts';
 import { retryUploadsWaitingForAccess } from './uploads/retryWhenAllowed.ts';
@@ -83,20 +84,9 @@ addEventListener('fetch', (event) => {
     // A rejected answer would reach the page as a bare network error ("Failed to fetch"), not in words.
   );
 });
-/** A page the worker does not control asks for an image over a port (src/worker/serveImageByPort.ts). */
-interface ImageMessageEvent extends Event {
-  data: unknown;
-  ports: readonly MessagePort[];
-  source: { url?: string } | null;
-  waitUntil(done: Promise<unknown>): void;
-}
-addEventListener('message', (event: Event) => {
-  const { data, ports, source } = event as ImageMessageEvent;
-  const [port] = ports;
-  const address = typeof data === 'object' && data !== null && 'address' in data ? data.address : undefined;
-  if (!port || typeof address !== 'string' || !source?.url?.startsWith(ownOrigin)) return;
-  (event as ImageMessageEvent).waitUntil(serveImage(new URL(address, ownOrigin)).then((response) => answerOverPort(response, port)));
-});
+// A page the worker does not control asks for an image over a port (src/worker/serveImageByPort.ts).
+const onImageMessage = createImageMessageListener(serveImage, ownOrigin);
+addEventListener('message', (event: Event) => onImageMessage(event as unknown as ImageMessageEvent));
 // Only image addresses go through the fetch handler: every other request of the extension's pages
 // (their HTML, scripts, styles) goes straight to the files, without waiting for this worker to start
 // (https://developer.chrome.com/docs/web-platform/static-routing-api, Chrome 123+; older ones skip it).
@@ -106,7 +96,7 @@ addEventListener('install', (event) => {
     { condition: { urlPattern: { pathname: IMAGE_PATH } }, source: 'fetch-event' },
     { condition: { urlPattern: { pathname: '/*' } }, source: 'network' },
   ];
-  if (install.addRoutes) install.waitUntil(install.addRoutes(rules).catch((error: unknown) => console.warn('Glean Images: no static routes', error)));
+  if (install.addRoutes) install.waitUntil(install.addRoutes(rules).catch((error: unknown) => logWarning('no static routes', error)));
 });
 // A page opened while this worker was installing is answered by it too (https://developer.mozilla.org/docs/Web/API/Clients/claim).
 addEventListener('activate', (event) => (event as Event & { waitUntil(done: Promise<unknown>): void }).waitUntil(worker.clients?.claim() ?? Promise.resolve()));

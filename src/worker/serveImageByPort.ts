@@ -12,3 +12,23 @@ export async function answerOverPort(response: Response, port: MessagePort): Pro
   const answer: ImageOverPort = { status: response.status, headers: Object.fromEntries(response.headers), body: await response.blob() };
   port.postMessage(answer);
 }
+
+/** The parts of a service worker's ExtendableMessageEvent read here. */
+export interface ImageMessageEvent {
+  data: unknown;
+  ports: readonly MessagePort[];
+  /** The page that posted it. */
+  source: { url?: string } | null;
+  waitUntil(done: Promise<unknown>): void;
+}
+
+/** The worker's `message` listener: an image address with a port, from one of the extension's own pages, is answered over the port. */
+export function createImageMessageListener(serveImage: (url: URL) => Promise<Response>, ownOrigin: string) {
+  return (event: ImageMessageEvent): void => {
+    const { data, ports, source } = event;
+    const [port] = ports;
+    const address = typeof data === 'object' && data !== null && 'address' in data ? data.address : undefined;
+    if (!port || typeof address !== 'string' || !source?.url?.startsWith(ownOrigin)) return;
+    event.waitUntil(serveImage(new URL(address, ownOrigin)).then((response) => answerOverPort(response, port)));
+  };
+}
