@@ -105,7 +105,8 @@ export function decideRetry(policy: RetryPolicy, { attempt, elapsedMs, error }: 
 export interface RetryDeps {
   now: () => number;
   /** Waits ms; may reject early when signal aborts (retrying stops at once either way). */
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Need not stop early: `retrying` stops waiting the moment its signal aborts. */
+  sleep: (ms: number) => Promise<void>;
   random: () => number;
   signal?: AbortSignal;
 }
@@ -154,7 +155,7 @@ export async function retrying<T>(policy: RetryPolicy, attempt: (n: number) => P
       if (!(e instanceof GleanError)) throw e;
       const delayMs = decideRetry(policy, { attempt: n, elapsedMs: deps.now() - startedAt, error: e }, deps.random);
       if (delayMs === undefined) throw e;
-      await unlessAborted(deps.sleep(delayMs, signal), signal).catch((sleepError: unknown) => {
+      await unlessAborted(deps.sleep(delayMs), signal).catch((sleepError: unknown) => {
         throw signal?.aborted ? abortedError() : sleepError;
       });
     }

@@ -26,16 +26,6 @@ export interface ImageMetadata {
   cid?: string;
 }
 
-/** What Glean says about an uploaded image; `type` is an open string (see IMAGE_TYPES). */
-export interface ServerImageMetadata {
-  type: string;
-  id?: string;
-  ds?: string;
-  cid?: string;
-  docid?: string;
-  ext?: string;
-}
-
 /** A lookup names an image either by the key an upload returned, or by its metadata. */
 export type ImageQuery = { key: string } | { metadata: ImageMetadata };
 

@@ -126,7 +126,6 @@ export interface ReplyError {
   /** Says what happened and what to do, ready to show. Never contains the token. */
   message: string;
   status?: number;
-  retryAfterMs?: number;
 }
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ReplyError };

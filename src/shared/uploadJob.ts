@@ -3,7 +3,7 @@
  * stopped at any moment. The worker writes jobs; pages read them to show "Recent uploads".
  */
 import type { MessageName } from './i18n.ts';
-import type { ImageMetadata, ServerImageMetadata } from './imageMetadata.ts';
+import type { ImageMetadata } from './imageMetadata.ts';
 import type { ReplyError } from './messages.ts';
 
 export const UPLOAD_JOB_VERSION = 1;
@@ -26,7 +26,6 @@ export type WaitReason = 'sign-in' | 'identity';
 export interface UploadResult {
   url: string;
   key?: string;
-  metadata?: ServerImageMetadata;
 }
 
 export interface UploadJob {

@@ -53,7 +53,8 @@ function firstReleaseJobs(baseUrl: string): UploadJob[] {
       state: 'uploaded',
       nextAttemptAt: null,
       lastError: null,
-      result: { url: `${baseUrl}/rest/api/v1/images?key=old-logo-key`, key: 'old-logo-key', metadata: { type: 'LOGO', id: 'old-logo', ext: 'png' } },
+      // As the first release stored it, with Glean's metadata, which later versions no longer keep.
+      result: { url: `${baseUrl}/rest/api/v1/images?key=old-logo-key`, key: 'old-logo-key', metadata: { type: 'LOGO', id: 'old-logo', ext: 'png' } } as UploadJob['result'],
     },
     {
       ...common,
