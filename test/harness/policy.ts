@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { access, constants, cp, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'playwright-core';
+import type { BrowserContext, Worker } from 'playwright-core';
 import { root } from './chromium.ts';
 
 export const MANAGED_POLICY_DIR = process.env.CHROMIUM_POLICY_DIR ?? '/etc/chromium/policies/managed';
@@ -84,4 +84,21 @@ export async function waitForManaged(worker: Worker, key: string, timeoutMs = 25
     { key, timeoutMs },
   );
   if (!seen) throw new Error(`storage.managed had no "${key}" after ${timeoutMs} ms: is the policy file read?`);
+}
+
+/** Has a running Chromium read a policy written after it started, as an administrator's "Reload
+ * policies" on chrome://policy does, and resolves once the extension's `storage.managed` holds `key`.
+ * Left to itself, a running Chromium did not give an extension loaded into it the policy written for
+ * it just before: 25 s went by in vain, every time with the browser started before the file was written
+ * (its folder watcher does reload, but evidently not for a schema it learnt since); the button
+ * delivers it within seconds. */
+export async function reloadPoliciesFor(context: BrowserContext, worker: Worker, key: string): Promise<void> {
+  const page = await context.newPage();
+  try {
+    await page.goto('chrome://policy');
+    await page.locator('#reload-policies').click();
+    await waitForManaged(worker, key);
+  } finally {
+    await page.close();
+  }
 }

@@ -18,7 +18,7 @@ import { CHROMIUM, root } from '../harness/chromium.ts';
 import { chromiumNameArgs, type HttpsFront } from '../harness/httpsFront.ts';
 import { eventually } from '../harness/eventually.ts';
 import { allowButton, type AllowButton } from '../harness/permissionPrompt.ts';
-import { buildWithPolicy, canWritePolicy, MANAGED_POLICY_DIR, waitForManaged } from '../harness/policy.ts';
+import { buildWithPolicy, canWritePolicy, MANAGED_POLICY_DIR, reloadPoliciesFor } from '../harness/policy.ts';
 import { answerSignIn, type Answer } from '../harness/signIn.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import { asPattern, clipboardPngInPage, needsDisplay, type Build, type BrowserDriver, type ContainerRole, type ExtensionPage, type ImageMenuItem, type InPage, type LaunchRequest, type Scope, type ScenarioBrowser, type WebPage } from './driver.ts';
@@ -425,7 +425,7 @@ export function chromiumDriver(build: Build, { alwaysHeaded = false }: { alwaysH
         const scope = `chrome-extension://${id}/`;
         const worker = context.serviceWorkers().find((candidate) => candidate.url().startsWith(scope)) ?? (await context.waitForEvent('serviceworker', (candidate) => candidate.url().startsWith(scope)));
         const [key] = Object.keys(policy ?? {});
-        if (key !== undefined) await waitForManaged(worker, key);
+        if (key !== undefined) await reloadPoliciesFor(context, worker, key);
         return new ChromiumBrowser(await pooled, id, remove);
       } catch (error) {
         await remove();
