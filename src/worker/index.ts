@@ -15,7 +15,7 @@ import { createRouter } from './router.ts';
 import { InvalidInput } from './invalidInput.ts';
 import { fetchLinkedImage } from './capture/linkedImage.ts';
 import { onScreenshotCommand } from './capture/screenshotCommand.ts';
-import { cache, client, gleanConnection, lookUp, policySource, settings, showBadge, signIn, uploads } from './services.ts';
+import { cache, client, gleanConnection, jobStore, lookUp, policySource, settings, showBadge, signIn, uploads } from './services.ts';
 import { createServeImage } from './serveImage.ts';
 import { serveByMessage } from './serveImageByMessage.ts';
 import { createImageMessageListener, type ImageMessageEvent } from './serveImageByPort.ts';
@@ -26,7 +26,6 @@ import { onSessionPort, sessionSignal } from './sessions.ts';
 import { retryUploadsWaitingForAccess } from './uploads/retryWhenAllowed.ts';
 import { startUpload } from './uploads/startUpload.ts';
 import { sweepUploadBlobs } from './uploads/sweepUploadBlobs.ts';
-import * as uploadStore from '../shared/uploadStore.ts';
 import { UPLOAD_ALARM } from './uploads/wakeUp.ts';
 
 const ownOrigin = browser.runtime.getURL('');
@@ -141,7 +140,7 @@ browser.contextMenus.onClicked.addListener(
 browser.notifications.onClicked.addListener((id) => void onNotificationClicked(id));
 browser.commands.onCommand.addListener(onScreenshotCommand);
 // Access to the Glean server granted (from "Grant access" or the browser's settings): uploads that failed without it go again.
-browser.permissions.onAdded.addListener(() => void retryUploadsWaitingForAccess(uploadStore, uploads));
+browser.permissions.onAdded.addListener(() => void retryUploadsWaitingForAccess(jobStore, uploads));
 
 // The enterprise policy is read once per worker start, in parallel with everything else: nothing
 // waits on storage.managed, whose first read after a browser start takes seconds (policySource.ts).

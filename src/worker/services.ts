@@ -22,7 +22,8 @@ import { notifySignInEnded } from './contextMenu/notify.ts';
 import { requireServerAccess } from './requireServerAccess.ts';
 import { createTokenSeal, keyInIndexedDb } from './tokenSeal.ts';
 import { rememberedArea, rememberedSeal } from './remembered.ts';
-import * as uploadStore from '../shared/uploadStore.ts';
+import { deleteBlob, deleteJob, listJobs, readBlob, readJob, writeJob } from '../shared/uploadStore.ts';
+import type { JobStore } from './uploads/uploadQueue.ts';
 import type { UploadJob } from '../shared/uploadJob.ts';
 import { describeGleanError } from '../glean/userMessages.ts';
 import { GleanError } from '../glean/gleanError.ts';
@@ -141,8 +142,11 @@ async function rememberUploaded(job: UploadJob, blob: Blob | undefined): Promise
   await rememberUpload(job.boundTo, job.metadata, job.result?.key, asChecked(blob, job));
 }
 
+/** Upload jobs and their bytes, in IndexedDB (src/shared/uploadStore.ts). */
+export const jobStore: JobStore = { listJobs, readJob, writeJob, deleteJob, readBlob, deleteBlob };
+
 export const uploads = createUploadQueue({
-  store: uploadStore,
+  store: jobStore,
   who: () => settings.whose().catch(() => null),
   upload: async (blob, job, signal) => {
     const conn = await gleanConnection();
