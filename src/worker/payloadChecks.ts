@@ -5,10 +5,10 @@
  * only; their meaning (an instance that parses, metadata that holds) is each handler's own check.
  */
 import type { PayloadOf, RequestType } from '../shared/messages.ts';
+import { isRecord } from '../shared/isRecord.ts';
 
 type Check<K extends RequestType> = (payload: unknown) => payload is PayloadOf<K>;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isNothing = (payload: unknown): payload is null => payload === null || payload === undefined;
 const hasText = (payload: unknown, ...keys: string[]): payload is Record<string, string> =>

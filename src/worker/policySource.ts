@@ -17,6 +17,7 @@
  * (saved values never override policy: settings.ts applies it on every read).
  */
 import { POLICY_KEPT_KEY } from '../shared/messages.ts';
+import { isRecord } from '../shared/isRecord.ts';
 import { readPolicy, type PolicyReading } from './policy.ts';
 import type { KeyValueArea } from './settings.ts';
 
@@ -32,7 +33,6 @@ export interface PolicySourceDeps {
   local: KeyValueArea;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function createPolicySource({ readManaged, session, local }: PolicySourceDeps) {
   /** This worker's own reading of this browser session, once it arrived. */

@@ -6,6 +6,7 @@
  * Such a page posts the address to the active worker with a port (`fetchImage` in src/shared/ask.ts),
  * and the answer goes back over the port, its body as a Blob.
  */
+import { isRecord } from '../shared/isRecord.ts';
 import type { ImageOverPort } from '../shared/messages.ts';
 
 export async function answerOverPort(response: Response, port: MessagePort): Promise<void> {
@@ -27,7 +28,7 @@ export function createImageMessageListener(serveImage: (url: URL) => Promise<Res
   return (event: ImageMessageEvent): void => {
     const { data, ports, source } = event;
     const [port] = ports;
-    const address = typeof data === 'object' && data !== null && 'address' in data ? data.address : undefined;
+    const address = isRecord(data) ? data.address : undefined;
     if (!port || typeof address !== 'string' || !source?.url?.startsWith(ownOrigin)) return;
     event.waitUntil(serveImage(new URL(address, ownOrigin)).then((response) => answerOverPort(response, port)));
   };

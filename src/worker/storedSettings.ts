@@ -4,6 +4,7 @@
  */
 import { type ImageMetadata, isImageType } from '../shared/imageMetadata.ts';
 import type { AuthType } from '../shared/messages.ts';
+import { isRecord } from '../shared/isRecord.ts';
 
 export const SETTINGS_VERSION = 2;
 
@@ -45,10 +46,6 @@ function fromVersion1(raw: Raw): Raw {
     authType: raw.authType === 'OAUTH' ? 'OAUTH' : '',
     defaults: {},
   };
-}
-
-function isRecord(value: unknown): value is Raw {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function readDefaults(value: unknown): ImageMetadata {

@@ -5,6 +5,7 @@
  * `storage.local` so that a sign-in after a sign-out does not register again.
  */
 import * as oauth from 'oauth4webapi';
+import { isRecord } from '../../shared/isRecord.ts';
 import { t } from '../../shared/i18n.ts';
 import type { KeyValueArea } from '../settings.ts';
 import { requestOptions, type OAuthHttp } from './oauthHttp.ts';
@@ -25,7 +26,7 @@ export interface ClientRegistry {
 export function createClientRegistry(local: KeyValueArea, http: OAuthHttp): ClientRegistry {
   async function registrations(): Promise<Record<string, unknown>> {
     const { [REGISTRATIONS_KEY]: stored } = await local.get(REGISTRATIONS_KEY);
-    return typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+    return isRecord(stored) ? stored : {};
   }
 
   return {
