@@ -104,8 +104,7 @@ export function decideRetry(policy: RetryPolicy, { attempt, elapsedMs, error }: 
 
 export interface RetryDeps {
   now: () => number;
-  /** Waits ms; may reject early when signal aborts (retrying stops at once either way). */
-  /** Need not stop early: `retrying` stops waiting the moment its signal aborts. */
+  /** Waits ms. Need not stop early: `retrying` stops waiting the moment its signal aborts. */
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   signal?: AbortSignal;
