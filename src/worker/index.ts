@@ -135,7 +135,7 @@ browser.runtime.onInstalled.addListener(() => {
   void settings.sealStoredToken();
 });
 browser.contextMenus.onClicked.addListener(
-  createImageMenuListener({ uploadDefaults: async () => (await settings.view()).defaults, uploads }),
+  createImageMenuListener({ uploadDefaults: settings.uploadDefaults, uploads }),
 );
 browser.notifications.onClicked.addListener((id) => void onNotificationClicked(id));
 browser.commands.onCommand.addListener(onScreenshotCommand);

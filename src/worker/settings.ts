@@ -8,6 +8,7 @@ import type { GleanConnection } from '../glean/client.ts';
 import { GleanError } from '../glean/gleanError.ts';
 import { parseActAs, parseInstance } from '../glean/instance.ts';
 import { checkMetadata } from '../shared/metadataCheck.ts';
+import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import type { SettingsInput, SettingsView } from '../shared/messages.ts';
 import type { JobBinding } from '../shared/uploadJob.ts';
 import { t } from '../shared/i18n.ts';
@@ -259,12 +260,17 @@ export function createSettings({ local, readPolicy, seal, signIn, redirectUrl }:
     return { server: settings.baseUrl, policy: settings.policy };
   }
 
+  /** The metadata a right-click upload goes with: the person's defaults, or the administrator's. */
+  async function uploadDefaults(): Promise<ImageMetadata> {
+    return (await effective('wait')).defaults;
+  }
+
   /** The image cache size an administrator set, if any. */
   async function managedCacheMegabytes(): Promise<number | undefined> {
     return (await effective('wait')).policy.cacheMegabytes;
   }
 
-  return { view, save, saveServer, removeToken, connection, whose, signInPlan, sealStoredToken, managedCacheMegabytes };
+  return { view, save, saveServer, removeToken, connection, whose, signInPlan, sealStoredToken, uploadDefaults, managedCacheMegabytes };
 }
 
 export type Settings = ReturnType<typeof createSettings>;

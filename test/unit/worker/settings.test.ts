@@ -187,6 +187,20 @@ describe('settings', () => {
     assert.equal((await settings.connection()).token, TOKEN);
   });
 
+  test("a right-click upload goes with the administrator's defaults, waiting for a policy not yet read", async () => {
+    const local = new FakeStorageArea();
+    const settings = createSettings({
+      local,
+      // Nothing read yet: showing skips the reading, sending waits for it.
+      readPolicy: async (whenUnread) => (whenUnread === 'skip' ? undefined : readPolicy({ defaultType: 'LOGO' })),
+      seal: createTokenSeal(keyInMemory()),
+      signIn: new FakeSignIn(),
+      redirectUrl: REDIRECT_URL,
+    });
+    await settings.save(input({ defaults: { type: 'UGC' } }));
+    assert.equal((await settings.uploadDefaults()).type, 'LOGO');
+  });
+
   test('right-click defaults are kept, trimmed, and an unknown type is dropped', async () => {
     const { settings } = setup();
     const view = await settings.save(input({ defaults: { type: 'UGC', id: ' 42 ', ds: 'confluence', cid: '' } }));
