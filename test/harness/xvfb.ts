@@ -92,7 +92,12 @@ export async function startXvfb(): Promise<Display> {
       await xdotool('key', '--delay', '50', ...keys);
     },
     async rightClick(x, y) {
-      await xdotool('mousemove', '--sync', String(Math.round(x)), String(Math.round(y)), 'click', '3');
+      const to = [String(Math.round(x)), String(Math.round(y))];
+      // `mousemove --sync` waits until the pointer has moved: where it already is, it waited 17 s
+      // (the second of two right-clicks on the same spot), so the pointer moves only when it must.
+      const { stdout } = await xdotool('getmouselocation', '--shell');
+      const already = stdout.includes(`X=${to[0]}\n`) && stdout.includes(`Y=${to[1]}\n`);
+      await xdotool(...(already ? [] : ['mousemove', '--sync', ...to]), 'click', '3');
     },
     async shortcut(shortcut) {
       await xdotool('key', shortcutKeys(shortcut));

@@ -78,12 +78,12 @@ export type Capability =
   | 'keyboard-shortcut'
   /**
    * The browser's own permission prompt, shown for a site the build has no access to yet, answered
-   * either way by keys as a person would (the store build: the dev build already reaches loopback).
+   * either way on the prompt itself (the store build: the dev build already reaches loopback).
    */
   | 'permission-prompt'
   /**
    * The browser's permission prompt for a new site, answered "Allow": Chromium by keys on a display,
-   * Firefox by itself (the harness's preference), the dev builds never ask.
+   * Firefox by its Allow button pressed in the browser window; the dev builds never ask.
    */
   | 'allow-prompt'
   /**
@@ -108,13 +108,10 @@ export interface ScenarioBrowser {
   withholdHostAccess(pattern: string): Promise<void>;
   /**
    * Answers "Allow" to the permission prompt a "Grant access" click on `page` opened for `pattern`: on
-   * the prompt itself where it is drawn (Chromium headed), otherwise as a person can elsewhere.
+   * the prompt itself where it is drawn (Chromium headed, Firefox), otherwise as a person can elsewhere.
    */
   allowPermissionPrompt(page: ExtensionPage, pattern: string): Promise<void>;
-  /**
-   * Answers the browser's permission prompt that an action on `page` (a menu click, a Save) opened,
-   * once it shows. Where the browser answers "Allow" itself (Firefox here), `allow` does nothing.
-   */
+  /** Answers the browser's permission prompt that an action on `page` (a menu click, a Save) opened, once it shows. */
   answerPermissionPrompt(page: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void>;
   /**
    * Waits for the sign-in window a "Sign in with Glean" click opens (`identity.launchWebAuthFlow`,

@@ -17,6 +17,7 @@ import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { root } from '../harness/chromium.ts';
 import type { HttpsFront } from '../harness/httpsFront.ts';
 import { eventually } from '../harness/eventually.ts';
+import { answerPermissionPrompt } from '../harness/firefoxPermissionPrompt.ts';
 import { createFirefoxHome, type FirefoxHome } from '../harness/firefoxPolicy.ts';
 import { startNamesProxy, type NamesProxy } from '../harness/namesProxy.ts';
 import { isSignInAddress, type Answer } from '../harness/signIn.ts';
@@ -238,6 +239,8 @@ async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSusp
     executablePath: FIREFOX,
     headless: !headed,
     env: { ...process.env, HOME: home.dir, ...(display ? { DISPLAY: display.name } : {}) },
+    // Lets WebDriver BiDi reach the browser window itself, where the permission prompt is
+    // (../harness/firefoxChrome.ts).
     args: ['--remote-allow-system-access'],
     // The fronts' throwaway certificates. WebDriver's `acceptInsecureCerts` turns certificate errors
     // off for the whole browser (Firefox's certificate override service), so for the add-on's own
@@ -247,10 +250,12 @@ async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSusp
       ...proxy?.firefoxPrefs,
       // Firefox gives an add-on a random UUID, and with it its page addresses, unless told one here.
       'extensions.webextensions.uuids': JSON.stringify(uuids),
-      // Mozilla's own test preference: Firefox answers a permission prompt "Allow" itself.
-      'extensions.webextOptionalPermissionPrompts': false,
       // The sign-in window would fetch the sandbox's /favicon.ico, a request no scenario made.
       'browser.chrome.site_icons': false,
+      // Firefox hands notifications to the desktop's notification service, which an Xvfb display lacks:
+      // there each ends as it is shown, and `notifications.getAll()` never lists it. Firefox's own
+      // notification window stays up for 20 s (toolkit/content/global/alerts/alert.css in Firefox).
+      'alerts.useSystemBackend': false,
       // The default is 30 s; a scenario that waits for a suspended background should not.
       ...(idleSuspend ? { 'extensions.background.idle.timeout': 1000 } : {}),
     },
@@ -343,19 +348,21 @@ class FirefoxBrowser implements ScenarioBrowser {
     }
   }
 
-  /**
-   * Nothing to do: `extensions.webextOptionalPermissionPrompts` = false (see `launch`), Mozilla's own
-   * test preference, has Firefox answer the prompt "Allow" itself. The request still goes through the
-   * real `permissions.request`, with its user-action check.
-   */
-  async allowPermissionPrompt(): Promise<void> {}
+  /** Firefox's prompt is answered on itself, headless too (`answerPermissionPrompt`). */
+  allowPermissionPrompt(page: ExtensionPage): Promise<void> {
+    return this.answerPermissionPrompt(page, 'allow');
+  }
 
   /**
-   * Firefox here answers "Allow" itself (`extensions.webextOptionalPermissionPrompts`, see `launch`);
-   * a refusal cannot be given (see FIREFOX_CANNOT).
+   * Firefox's real prompt, a doorhanger of the browser window over the page's tab, waited for and
+   * pressed in that window (../harness/firefoxPermissionPrompt.ts): no display needed.
    */
-  async answerPermissionPrompt(_page: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void> {
-    if (answer === 'deny') throw new Error(FIREFOX_CANNOT['permission-prompt']);
+  async answerPermissionPrompt(page: WebPage | ExtensionPage, answer: 'allow' | 'deny'): Promise<void> {
+    const tab = page instanceof FirefoxWebPage || page instanceof FirefoxExtensionPage ? page.tab : undefined;
+    if (!tab) throw new TypeError('expected a page this driver opened');
+    // Asked of the page: puppeteer's `url()` stays about:blank after a BiDi `navigate` (see `openTab`).
+    const url = await tab.evaluate(() => location.href);
+    await answerPermissionPrompt(this.pooled.browser, url, answer, ACTION_TIMEOUT_MS);
   }
 
   /**
@@ -471,8 +478,6 @@ class FirefoxBrowser implements ScenarioBrowser {
 }
 
 const FIREFOX_CANNOT = {
-  'permission-prompt':
-    'this harness has Firefox answer every permission prompt "Allow" itself (extensions.webextOptionalPermissionPrompts = false, Mozilla\'s own test preference), so it cannot refuse one',
   'drop-file':
     'WebDriver BiDi can give files to a file input (input.setFiles) but cannot drag files into a page, and an Xvfb display has no file manager to drag them from',
 };
