@@ -1,7 +1,7 @@
 /**
  * Turns the scenario list into node:test tests for one browser. A scenario that needs something the
  * browser cannot do shows as skipped, with the reason (node:test's `{ skip: reason }`), so the
- * report lists it rather than losing it; the README's Firefox section lists it too.
+ * report lists it rather than losing it; docs/TESTING.md lists it too.
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startIdentityProvider, startSandbox, type IdentityProvider, type Sandbox } from '../../sandbox/server.ts';
