@@ -185,7 +185,7 @@ export function UploadForm() {
         const jobId = crypto.randomUUID();
         // The bytes go to IndexedDB, typed by what they are; only the id goes to the worker.
         await writeBlob(jobId, image.file.slice(0, image.file.size, image.contentType));
-        await ask('upload/start', { jobId, metadata: fields.metadata, fileName: image.file.name || t('popupPastedFileName') });
+        await ask('upload/start', { jobId, metadata: fields.metadata, fileName: displayName(image.file) });
         started.push(jobId);
         // "Recent uploads" shows the same small copy, rather than reading and decoding the file again.
         if (image.preview !== null) {
