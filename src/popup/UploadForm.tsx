@@ -60,8 +60,8 @@ export function UploadForm() {
   /** Takes an image off the list; one waiting in the pending slot is forgotten there too. */
   const remove = useCallback((image: SelectedImage) => {
     dropPreview(image.preview);
+    // A crop of it under way ends with it: the editor shows only an image still listed.
     setSelected((current) => current.filter((item) => item.id !== image.id));
-    setCropping((current) => (current === image.id ? null : current));
     if (image.pendingKeptAt !== undefined) void forgetPendingImage();
   }, []);
 
