@@ -119,10 +119,7 @@ export function OptionsPage() {
     const access = requestServerAccess(saved?.managed.instance ? saved.instance : form.instance);
     const typedNow = new Set(typed.current);
     void run(async () => {
-      const granted = await access;
-      if (granted === 'refused') {
-        return { kind: 'alert', text: t('optionsAccessRefused') };
-      }
+      await access;
       // Pressed before the saved settings arrived: they fill in only the fields nobody typed in.
       const before = saved ?? (await firstView.current);
       const input = before ? merged(before, form, typedNow) : form;
