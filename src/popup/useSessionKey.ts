@@ -1,0 +1,18 @@
+/**
+ * Something the worker keeps in `storage.session` under one key (the jobs' revision, the pending image's
+ * note), read when the component mounts and again whenever the worker changes that key.
+ */
+import { useEffect } from 'preact/hooks';
+import { browser } from '../shared/browser.ts';
+import type { Storage } from 'webextension-polyfill';
+
+export function useSessionKey(key: string, read: () => void, deps: readonly unknown[]): void {
+  useEffect(() => {
+    const onChanged = (changes: Record<string, Storage.StorageChange>, area: string) => {
+      if (area === 'session' && key in changes) read();
+    };
+    browser.storage.onChanged.addListener(onChanged);
+    read();
+    return () => browser.storage.onChanged.removeListener(onChanged);
+  }, deps);
+}
