@@ -9,6 +9,7 @@ import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
 import { GrantAccessBanner } from '../ui/GrantAccessBanner.tsx';
+import { useBusy } from '../ui/useBusy.ts';
 import { requestServerAccess } from '../ui/requestServerAccess.ts';
 import { CacheSection } from './CacheSection.tsx';
 import { SignInButton, signInStatusText, signInWith } from '../ui/SignIn.tsx';
@@ -52,7 +53,7 @@ export function OptionsPage() {
   const [notice, setNotice] = useState<Notice | null>(null);
   // Usable at once: settings that arrive later never replace what was typed meanwhile (`typed`), and
   // a Save pressed before they arrive waits for them to fill in only the fields nobody typed in.
-  const [busy, setBusy] = useState(false);
+  const [busy, whileBusy] = useBusy();
   const [loading, setLoading] = useState(true);
   const typed = useRef(new Set<Field>());
   const firstView = useRef<Promise<SettingsView | null>>(Promise.resolve(null));
@@ -100,16 +101,9 @@ export function OptionsPage() {
     setForm((current) => ({ ...current, defaults }));
   };
 
-  const run = async (work: () => Promise<Notice>) => {
-    setBusy(true);
+  const run = (work: () => Promise<Notice>) => {
     setNotice(null);
-    try {
-      setNotice(await work());
-    } catch (error) {
-      setNotice({ kind: 'alert', text: errorText(error) });
-    } finally {
-      setBusy(false);
-    }
+    return whileBusy(work()).then(setNotice, (error: unknown) => setNotice({ kind: 'alert', text: errorText(error) }));
   };
 
   const onSave = (event: Event) => {
