@@ -3,7 +3,7 @@
  * each checked by its bytes and shown with a preview; one set of details for all; "Upload" hands each
  * to the worker as its own job and says how far the batch has come.
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
@@ -43,13 +43,10 @@ export function UploadForm() {
   const fileInput = useRef<HTMLInputElement>(null);
   const jobs = useJobs();
 
-  // Every preview address made is revoked once its image leaves the list, or the popup closes.
-  const previews = useRef(new Set<string>());
-  useEffect(() => () => previews.current.forEach((url) => URL.revokeObjectURL(url)), []);
+  // A preview address is revoked once its image leaves the list. The rest end with the popup: object
+  // URLs die with their document (https://w3c.github.io/FileAPI/#lifeTime), and this form lives as long.
   const dropPreview = (url: string | null) => {
-    if (url === null) return;
-    URL.revokeObjectURL(url);
-    previews.current.delete(url);
+    if (url) URL.revokeObjectURL(url);
   };
 
   const say = useCallback((next: Notice) => {
@@ -89,11 +86,8 @@ export function UploadForm() {
     (image: SelectedImage, file: File) => {
       const stillListed = () => listed.current.some((item) => item.id === image.id && item.file === file);
       makePreview(file).then(
-        (url) => {
-          // One made for an image removed (or cropped) meanwhile is revoked with the rest when the popup closes.
-          previews.current.add(url);
-          setSelected((current) => current.map((item) => (item.id === image.id && item.file === file ? { ...item, preview: url } : item)));
-        },
+        // One made for an image removed (or cropped) meanwhile ends with the popup, like the rest.
+        (url) => setSelected((current) => current.map((item) => (item.id === image.id && item.file === file ? { ...item, preview: url } : item))),
         () => stillListed() && refuseUndisplayable(image),
       );
     },
@@ -188,10 +182,7 @@ export function UploadForm() {
         await ask('upload/start', { jobId, metadata: fields.metadata, fileName: displayName(image.file) });
         started.push(jobId);
         // "Recent uploads" shows the same small copy, rather than reading and decoding the file again.
-        if (image.preview !== null) {
-          previews.current.delete(image.preview);
-          keepJobPreview(jobId, image.preview);
-        }
+        if (image.preview !== null) keepJobPreview(jobId, image.preview);
       } catch (error) {
         problem ??= `${displayName(image.file)}: ${errorText(error)}`;
         left.push(image);
