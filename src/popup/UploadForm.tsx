@@ -28,7 +28,7 @@ import { usePendingImage } from './usePendingImage.ts';
 interface Arrival {
   file: File;
   screenshot?: boolean;
-  pendingKeptAt?: number;
+  pending?: boolean;
 }
 
 export function UploadForm() {
@@ -59,7 +59,7 @@ export function UploadForm() {
     dropPreview(image.preview);
     // A crop of it under way ends with it: the editor shows only an image still listed.
     setSelected((current) => current.filter((item) => item.id !== image.id));
-    if (image.pendingKeptAt !== undefined) void forgetPendingImage();
+    if (image.pending) void forgetPendingImage();
   }, []);
 
   /**
@@ -98,7 +98,7 @@ export function UploadForm() {
     async (arrivals: Arrival[]) => {
       const accepted: SelectedImage[] = [];
       const refused: string[] = [];
-      for (const { file, screenshot = false, pendingKeptAt } of arrivals) {
+      for (const { file, screenshot = false, pending = false } of arrivals) {
         const check = await checkImageFile(file);
         if (!check.ok) {
           refused.push(arrivals.length > 1 ? `${displayName(file)}: ${check.message}` : check.message);
@@ -110,7 +110,7 @@ export function UploadForm() {
           contentType: check.contentType,
           preview: null,
           screenshot,
-          ...(pendingKeptAt !== undefined ? { pendingKeptAt } : {}),
+          pending,
         });
       }
       if (fileInput.current) fileInput.current.value = '';
@@ -137,7 +137,7 @@ export function UploadForm() {
     (image: PendingImage) => {
       if (pendingTaken.current.has(image.keptAt)) return;
       pendingTaken.current.add(image.keptAt);
-      void add([{ file: image.file, screenshot: image.screenshot, pendingKeptAt: image.keptAt }]);
+      void add([{ file: image.file, screenshot: image.screenshot, pending: true }]);
     },
     [add],
   );
