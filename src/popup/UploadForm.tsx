@@ -3,7 +3,7 @@
  * each checked by its bytes and shown with a preview; one set of details for all; "Upload" hands each
  * to the worker as its own job and says how far the batch has come.
  */
-import { useCallback, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
@@ -49,31 +49,28 @@ export function UploadForm() {
     if (url) URL.revokeObjectURL(url);
   };
 
-  const say = useCallback((next: Notice) => {
+  const say = (next: Notice) => {
     setBatch(null);
     setNotice(next);
-  }, []);
+  };
 
   /** Takes an image off the list; one waiting in the pending slot is forgotten there too. */
-  const remove = useCallback((image: SelectedImage) => {
+  const remove = (image: SelectedImage) => {
     dropPreview(image.preview);
     // A crop of it under way ends with it: the editor shows only an image still listed.
     setSelected((current) => current.filter((item) => item.id !== image.id));
     if (image.pending) void forgetPendingImage();
-  }, []);
+  };
 
   /**
    * It starts like an image, yet the browser cannot draw it: damaged, or more pixels than it will
    * decode (a decompression bomb). Refused here, where another file can still be chosen, rather than
    * uploaded as an image nobody can look at (Glean shows images in a browser too).
    */
-  const refuseUndisplayable = useCallback(
-    (image: SelectedImage) => {
-      remove(image);
-      say({ kind: 'alert', text: t('fileUndisplayable', image.contentType) });
-    },
-    [remove, say],
-  );
+  const refuseUndisplayable = (image: SelectedImage) => {
+    remove(image);
+    say({ kind: 'alert', text: t('fileUndisplayable', image.contentType) });
+  };
 
   /**
    * Makes the small preview of a selected image (its file as it is now: `file`) and shows it, unless
@@ -82,65 +79,56 @@ export function UploadForm() {
    */
   const listed = useRef(selected);
   listed.current = selected;
-  const showPreview = useCallback(
-    (image: SelectedImage, file: File) => {
-      const stillListed = () => listed.current.some((item) => item.id === image.id && item.file === file);
-      makePreview(file).then(
-        // One made for an image removed (or cropped) meanwhile ends with the popup, like the rest.
-        (url) => setSelected((current) => current.map((item) => (item.id === image.id && item.file === file ? { ...item, preview: url } : item))),
-        () => stillListed() && refuseUndisplayable(image),
-      );
-    },
-    [refuseUndisplayable],
-  );
+  const showPreview = (image: SelectedImage, file: File) => {
+    const stillListed = () => listed.current.some((item) => item.id === image.id && item.file === file);
+    makePreview(file).then(
+      // One made for an image removed (or cropped) meanwhile ends with the popup, like the rest.
+      (url) => setSelected((current) => current.map((item) => (item.id === image.id && item.file === file ? { ...item, preview: url } : item))),
+      () => stillListed() && refuseUndisplayable(image),
+    );
+  };
 
-  const add = useCallback(
-    async (arrivals: Arrival[]) => {
-      const accepted: SelectedImage[] = [];
-      const refused: string[] = [];
-      for (const { file, screenshot = false, pending = false } of arrivals) {
-        const check = await checkImageFile(file);
-        if (!check.ok) {
-          refused.push(arrivals.length > 1 ? `${displayName(file)}: ${check.message}` : check.message);
-          continue;
-        }
-        accepted.push({
-          id: crypto.randomUUID(),
-          file,
-          contentType: check.contentType,
-          preview: null,
-          screenshot,
-          pending,
-        });
+  const add = async (arrivals: Arrival[]) => {
+    const accepted: SelectedImage[] = [];
+    const refused: string[] = [];
+    for (const { file, screenshot = false, pending = false } of arrivals) {
+      const check = await checkImageFile(file);
+      if (!check.ok) {
+        refused.push(arrivals.length > 1 ? `${displayName(file)}: ${check.message}` : check.message);
+        continue;
       }
-      if (fileInput.current) fileInput.current.value = '';
-      setSelected((current) => [...current, ...accepted]);
-      for (const image of accepted) showPreview(image, image.file);
-      if (accepted.some((image) => image.screenshot)) setMetadata((current) => ({ ...current, type: 'FEEDBACK' }));
-      if (refused.length > 0) {
-        say({ kind: 'alert', text: refused.join(' ') });
-      } else if (accepted.length === 1 && accepted[0]) {
-        const { file } = accepted[0];
-        say({ kind: 'status', text: t('popupFileSelected', file.name || t('popupPastedImage'), formatBytes(file.size)) });
-      } else if (accepted.length > 1) {
-        const bytes = accepted.reduce((sum, image) => sum + image.file.size, 0);
-        say({ kind: 'status', text: t('popupFilesSelected', accepted.length, formatBytes(bytes)) });
-      }
-    },
-    [say, showPreview],
-  );
+      accepted.push({
+        id: crypto.randomUUID(),
+        file,
+        contentType: check.contentType,
+        preview: null,
+        screenshot,
+        pending,
+      });
+    }
+    if (fileInput.current) fileInput.current.value = '';
+    setSelected((current) => [...current, ...accepted]);
+    for (const image of accepted) showPreview(image, image.file);
+    if (accepted.some((image) => image.screenshot)) setMetadata((current) => ({ ...current, type: 'FEEDBACK' }));
+    if (refused.length > 0) {
+      say({ kind: 'alert', text: refused.join(' ') });
+    } else if (accepted.length === 1 && accepted[0]) {
+      const { file } = accepted[0];
+      say({ kind: 'status', text: t('popupFileSelected', file.name || t('popupPastedImage'), formatBytes(file.size)) });
+    } else if (accepted.length > 1) {
+      const bytes = accepted.reduce((sum, image) => sum + image.file.size, 0);
+      say({ kind: 'status', text: t('popupFilesSelected', accepted.length, formatBytes(bytes)) });
+    }
+  };
 
-  const selectFiles = useCallback((files: File[]) => void add(files.map((file) => ({ file }))), [add]);
+  const selectFiles = (files: File[]) => void add(files.map((file) => ({ file })));
   // Each arrival once: the popup reads the slot when it opens and again whenever the slot changes.
   const pendingTaken = useRef(new Set<number>());
-  const selectPending = useCallback(
-    (image: PendingImage) => {
-      if (pendingTaken.current.has(image.keptAt)) return;
-      pendingTaken.current.add(image.keptAt);
-      void add([{ file: image.file, screenshot: image.screenshot, pending: true }]);
-    },
-    [add],
-  );
+  const selectPending = (image: PendingImage) => {
+    if (pendingTaken.current.has(image.keptAt)) return;
+    pendingTaken.current.add(image.keptAt);
+    void add([{ file: image.file, screenshot: image.screenshot, pending: true }]);
+  };
   useImageFromPage(selectFiles, setLink);
   usePendingImage(selectPending);
 

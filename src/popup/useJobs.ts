@@ -6,6 +6,6 @@ import { useSessionKey } from './useSessionKey.ts';
 
 export function useJobs(): UploadJob[] {
   const [jobs, setJobs] = useState<UploadJob[]>([]);
-  useSessionKey(UPLOADS_REVISION_KEY, () => void listJobs().then(setJobs), []);
+  useSessionKey(UPLOADS_REVISION_KEY, () => void listJobs().then(setJobs));
   return jobs;
 }

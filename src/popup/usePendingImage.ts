@@ -8,5 +8,5 @@ import { useSessionKey } from './useSessionKey.ts';
 
 export function usePendingImage(select: (image: PendingImage) => void): void {
   // Forgetting the image changes the key too: the read then finds none, and nothing is selected.
-  useSessionKey(PENDING_IMAGE_KEY, () => void readPendingImage().then((image) => image && select(image)), [select]);
+  useSessionKey(PENDING_IMAGE_KEY, () => void readPendingImage().then((image) => image && select(image)));
 }
