@@ -58,9 +58,8 @@ export function OptionsPage() {
   const typed = useRef(new Set<Field>());
   const firstView = useRef<Promise<SettingsView | null>>(Promise.resolve(null));
 
-  /** Shows saved settings in every field the person has not typed in (`all`: after Save, in every field). */
-  const show = (view: SettingsView, all = false) => {
-    if (all) typed.current.clear();
+  /** Shows saved settings in every field the person has not typed in. */
+  const show = (view: SettingsView) => {
     setSaved(view);
     setForm((current) => merged(view, current, typed.current));
   };
@@ -120,7 +119,9 @@ export function OptionsPage() {
       const hadCredentials = Boolean(before?.tokenHint || before?.signIn);
       const view = await ask('settings/save', { ...input, ...(token ? { token } : {}) });
       setToken('');
-      show(view, true);
+      // Saved: every field now shows what was saved.
+      typed.current.clear();
+      show(view);
       const dropped = hadCredentials && before?.baseUrl !== '' && view.baseUrl !== before?.baseUrl;
       return { kind: 'status', text: t(dropped ? 'optionsSavedCredentialsDropped' : 'optionsSaved') };
     });
