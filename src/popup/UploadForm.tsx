@@ -182,10 +182,9 @@ export function UploadForm() {
     setCropping(null);
     setBusy(false);
     if (problem) say({ kind: 'alert', text: problem });
-    else if (started.length > 1) {
-      setNotice(null);
-      setBatch(started);
-    } else say({ kind: 'status', text: t('popupUploadStarted') });
+    // A batch's progress shows in place of any notice (`shown`) until the next one is said.
+    else if (started.length > 1) setBatch(started);
+    else say({ kind: 'status', text: t('popupUploadStarted') });
   };
 
   const count = batch ? countBatch(jobs, batch) : null;
