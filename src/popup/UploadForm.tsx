@@ -40,7 +40,6 @@ export function UploadForm() {
   const [batch, setBatch] = useState<string[] | null>(null);
   const [link, setLink] = useState<string | null>(null);
   const [cropping, setCropping] = useState<string | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   const jobs = useJobs();
 
   // A preview address is revoked once its image leaves the list. The rest end with the popup: object
@@ -106,7 +105,6 @@ export function UploadForm() {
         pending,
       });
     }
-    if (fileInput.current) fileInput.current.value = '';
     setSelected((current) => [...current, ...accepted]);
     for (const image of accepted) showPreview(image, image.file);
     if (accepted.some((image) => image.screenshot)) setMetadata((current) => ({ ...current, type: 'FEEDBACK' }));
@@ -206,13 +204,14 @@ export function UploadForm() {
       <label class="field">
         <span>{t('popupImageFileLabel')}</span>
         <input
-          ref={fileInput}
           type="file"
           name="file"
           multiple
           accept="image/*,.svg,.ico,.avif"
           onChange={(event) => {
             const files = Array.from(event.currentTarget.files ?? []);
+            // Emptied at once: the list below holds what was picked, and the same file can be picked again.
+            event.currentTarget.value = '';
             if (files.length > 0) selectFiles(files);
           }}
         />
