@@ -90,9 +90,9 @@ export function OptionsPage() {
   }, []);
 
   /** Takes what the person typed in `field`, and remembers it was typed in. */
-  const edit = (field: Field, change: Partial<Form>) => {
+  const edit = <F extends 'instance' | 'actAs' | 'authType'>(field: F, value: Form[F]) => {
     typed.current.add(field);
-    setForm((current) => ({ ...current, ...change }));
+    setForm((current) => ({ ...current, [field]: value }));
   };
 
   const onDefaults = (defaults: ImageMetadata) => {
@@ -181,7 +181,7 @@ export function OptionsPage() {
             autoComplete="url"
             spellcheck={false}
             aria-describedby="instance-notes"
-            onInput={(event) => edit('instance', { instance: event.currentTarget.value })}
+            onInput={(event) => edit('instance', event.currentTarget.value)}
           />
         </label>
         {/* Notes go in the field's description, never its label: its accessible name stays "Glean instance". */}
@@ -227,7 +227,7 @@ export function OptionsPage() {
             value={form.actAs}
             placeholder={t('optionsActAsPlaceholder')}
             autoComplete="email"
-            onInput={(event) => edit('actAs', { actAs: event.currentTarget.value })}
+            onInput={(event) => edit('actAs', event.currentTarget.value)}
           />
         </label>
         <label class="field">
@@ -237,7 +237,7 @@ export function OptionsPage() {
             value={form.authType}
             disabled={saved?.managed.authType}
             aria-describedby={saved?.managed.authType ? 'auth-type-managed' : undefined}
-            onChange={(event) => edit('authType', { authType: event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '' })}
+            onChange={(event) => edit('authType', event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '')}
           >
             <option value="">{t('optionsAuthTypeDefault')}</option>
             <option value="OAUTH">{t('optionsAuthTypeOauth')}</option>
