@@ -20,7 +20,7 @@ import { LinkOffer } from './LinkOffer.tsx';
 import { keepJobPreview, makePreview } from './previews.ts';
 import { ScreenshotButton } from './Screenshot.tsx';
 import { displayName, SelectedImages } from './SelectedImages.tsx';
-import { countBatch, type SelectedImage } from './selection.ts';
+import { countBatch, type BatchCount, type SelectedImage } from './selection.ts';
 import { useImageFromPage } from './useImageFromPage.ts';
 import { useJobs } from './useJobs.ts';
 import { usePendingImage } from './usePendingImage.ts';
@@ -31,13 +31,18 @@ interface Arrival {
   pending?: boolean;
 }
 
+/** How far a batch has come: "3 of 5 uploaded", and how many failed. */
+function batchProgress({ uploaded, total, failed }: BatchCount): Notice {
+  return { kind: 'status', text: failed ? t('popupBatchProgressFailed', uploaded, total, failed) : t('popupBatchProgress', uploaded, total) };
+}
+
 export function UploadForm() {
   const [metadata, setMetadata] = useState<ImageMetadata>({});
   const rememberDraft = useDraft('upload', (draft) => setMetadata(draft.metadata));
   const [selected, setSelected] = useState<SelectedImage[]>([]);
-  const [notice, setNotice] = useState<Notice | null>(null);
+  // What the form says: a notice, or how far the batch of jobs it started has come (until the next notice).
+  const [said, say] = useState<Notice | { batch: string[] } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [batch, setBatch] = useState<string[] | null>(null);
   const [link, setLink] = useState<string | null>(null);
   const [cropping, setCropping] = useState<string | null>(null);
   const jobs = useJobs();
@@ -46,11 +51,6 @@ export function UploadForm() {
   // URLs die with their document (https://w3c.github.io/FileAPI/#lifeTime), and this form lives as long.
   const dropPreview = (url: string | null) => {
     if (url) URL.revokeObjectURL(url);
-  };
-
-  const say = (next: Notice) => {
-    setBatch(null);
-    setNotice(next);
   };
 
   /** Takes an image off the list; one waiting in the pending slot is forgotten there too. */
@@ -180,20 +180,11 @@ export function UploadForm() {
     setCropping(null);
     setBusy(false);
     if (problem) say({ kind: 'alert', text: problem });
-    // A batch's progress shows in place of any notice (`shown`) until the next one is said.
-    else if (started.length > 1) setBatch(started);
+    else if (started.length > 1) say({ batch: started });
     else say({ kind: 'status', text: t('popupUploadStarted') });
   };
 
-  const count = batch ? countBatch(jobs, batch) : null;
-  const shown: Notice | null = count
-    ? {
-        kind: 'status',
-        text: count.failed
-          ? t('popupBatchProgressFailed', count.uploaded, count.total, count.failed)
-          : t('popupBatchProgress', count.uploaded, count.total),
-      }
-    : notice;
+  const shown = said && 'batch' in said ? batchProgress(countBatch(jobs, said.batch)) : said;
   const croppingImage = selected.find((image) => image.id === cropping);
 
   return (
