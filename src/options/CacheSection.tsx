@@ -4,6 +4,7 @@ import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import { BYTES_PER_MB as MB, MAX_BUDGET_MB, MIN_BUDGET_MB, type CacheStats } from '../shared/messages.ts';
 import { errorText } from '../ui/Messages.tsx';
+import { useBusy } from '../ui/useBusy.ts';
 
 function describeStats({ entries, bytes, budgetBytes }: CacheStats): string {
   return t(entries === 1 ? 'optionsCacheStatsOne' : 'optionsCacheStatsMany', entries, (bytes / MB).toFixed(1), Math.round(budgetBytes / MB));
@@ -14,29 +15,26 @@ export function CacheSection({ managed }: { managed: boolean }) {
   const [stats, setStats] = useState<CacheStats | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [budget, setBudget] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, whileBusy] = useBusy();
 
-  const run = async (work: () => Promise<CacheStats>) => {
-    setBusy(true);
+  const run = (work: () => Promise<CacheStats>) => {
     setProblem(null);
-    try {
-      const next = await work();
-      setStats(next);
-      setBudget(String(Math.round(next.budgetBytes / MB)));
-    } catch (error) {
-      setProblem(errorText(error));
-    } finally {
-      setBusy(false);
-    }
+    whileBusy(work()).then(
+      (next) => {
+        setStats(next);
+        setBudget(String(Math.round(next.budgetBytes / MB)));
+      },
+      (error: unknown) => setProblem(errorText(error)),
+    );
   };
 
-  useEffect(() => void run(() => ask('cache/stats', null)), []);
+  useEffect(() => run(() => ask('cache/stats', null)), []);
 
   const onBudget = (event: Event) => {
     event.preventDefault();
     const megabytes = Number(budget);
     if (budget.trim() === '' || megabytes === (stats && Math.round(stats.budgetBytes / MB))) return;
-    void run(() => ask('cache/setBudget', { megabytes }));
+    run(() => ask('cache/setBudget', { megabytes }));
   };
 
   return (

@@ -9,6 +9,7 @@ import type { ImageMetadata } from '../shared/imageMetadata.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
 import { GrantAccessBanner } from '../ui/GrantAccessBanner.tsx';
+import { useBusy } from '../ui/useBusy.ts';
 import { requestServerAccess } from '../ui/requestServerAccess.ts';
 import { CacheSection } from './CacheSection.tsx';
 import { SignInButton, signInStatusText, signInWith } from '../ui/SignIn.tsx';
@@ -52,14 +53,13 @@ export function OptionsPage() {
   const [notice, setNotice] = useState<Notice | null>(null);
   // Usable at once: settings that arrive later never replace what was typed meanwhile (`typed`), and
   // a Save pressed before they arrive waits for them to fill in only the fields nobody typed in.
-  const [busy, setBusy] = useState(false);
+  const [busy, whileBusy] = useBusy();
   const [loading, setLoading] = useState(true);
   const typed = useRef(new Set<Field>());
   const firstView = useRef<Promise<SettingsView | null>>(Promise.resolve(null));
 
-  /** Shows saved settings in every field the person has not typed in (`all`: after Save, in every field). */
-  const show = (view: SettingsView, all = false) => {
-    if (all) typed.current.clear();
+  /** Shows saved settings in every field the person has not typed in. */
+  const show = (view: SettingsView) => {
     setSaved(view);
     setForm((current) => merged(view, current, typed.current));
   };
@@ -90,9 +90,9 @@ export function OptionsPage() {
   }, []);
 
   /** Takes what the person typed in `field`, and remembers it was typed in. */
-  const edit = (field: Field, change: Partial<Form>) => {
+  const edit = <F extends 'instance' | 'actAs' | 'authType'>(field: F, value: Form[F]) => {
     typed.current.add(field);
-    setForm((current) => ({ ...current, ...change }));
+    setForm((current) => ({ ...current, [field]: value }));
   };
 
   const onDefaults = (defaults: ImageMetadata) => {
@@ -100,16 +100,9 @@ export function OptionsPage() {
     setForm((current) => ({ ...current, defaults }));
   };
 
-  const run = async (work: () => Promise<Notice>) => {
-    setBusy(true);
+  const run = (work: () => Promise<Notice>) => {
     setNotice(null);
-    try {
-      setNotice(await work());
-    } catch (error) {
-      setNotice({ kind: 'alert', text: errorText(error) });
-    } finally {
-      setBusy(false);
-    }
+    return whileBusy(work()).then(setNotice, (error: unknown) => setNotice({ kind: 'alert', text: errorText(error) }));
   };
 
   const onSave = (event: Event) => {
@@ -119,17 +112,16 @@ export function OptionsPage() {
     const access = requestServerAccess(saved?.managed.instance ? saved.instance : form.instance);
     const typedNow = new Set(typed.current);
     void run(async () => {
-      const granted = await access;
-      if (granted === 'refused') {
-        return { kind: 'alert', text: t('optionsAccessRefused') };
-      }
+      await access;
       // Pressed before the saved settings arrived: they fill in only the fields nobody typed in.
       const before = saved ?? (await firstView.current);
       const input = before ? merged(before, form, typedNow) : form;
       const hadCredentials = Boolean(before?.tokenHint || before?.signIn);
       const view = await ask('settings/save', { ...input, ...(token ? { token } : {}) });
       setToken('');
-      show(view, true);
+      // Saved: every field now shows what was saved.
+      typed.current.clear();
+      show(view);
       const dropped = hadCredentials && before?.baseUrl !== '' && view.baseUrl !== before?.baseUrl;
       return { kind: 'status', text: t(dropped ? 'optionsSavedCredentialsDropped' : 'optionsSaved') };
     });
@@ -189,7 +181,7 @@ export function OptionsPage() {
             autoComplete="url"
             spellcheck={false}
             aria-describedby="instance-notes"
-            onInput={(event) => edit('instance', { instance: event.currentTarget.value })}
+            onInput={(event) => edit('instance', event.currentTarget.value)}
           />
         </label>
         {/* Notes go in the field's description, never its label: its accessible name stays "Glean instance". */}
@@ -235,7 +227,7 @@ export function OptionsPage() {
             value={form.actAs}
             placeholder={t('optionsActAsPlaceholder')}
             autoComplete="email"
-            onInput={(event) => edit('actAs', { actAs: event.currentTarget.value })}
+            onInput={(event) => edit('actAs', event.currentTarget.value)}
           />
         </label>
         <label class="field">
@@ -245,7 +237,7 @@ export function OptionsPage() {
             value={form.authType}
             disabled={saved?.managed.authType}
             aria-describedby={saved?.managed.authType ? 'auth-type-managed' : undefined}
-            onChange={(event) => edit('authType', { authType: event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '' })}
+            onChange={(event) => edit('authType', event.currentTarget.value === 'OAUTH' ? 'OAUTH' : '')}
           >
             <option value="">{t('optionsAuthTypeDefault')}</option>
             <option value="OAUTH">{t('optionsAuthTypeOauth')}</option>

@@ -33,9 +33,8 @@ export function ShortcutsSection() {
     const read = () => void browser.commands.getAll().then(setCommands, (error: unknown) => setProblem(errorText(error)));
     read();
     // Back from the browser's shortcut page: show what was changed there.
-    const onFocus = () => read();
-    window.addEventListener('focus', onFocus);
-    return () => window.removeEventListener('focus', onFocus);
+    window.addEventListener('focus', read);
+    return () => window.removeEventListener('focus', read);
   }, []);
   return (
     <section aria-labelledby="shortcuts-title">

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../shared/i18n.ts';
 import { errorText } from '../ui/Messages.tsx';
+import { useBusy } from '../ui/useBusy.ts';
 import { cropToPng, fitRect, isWhole, rectBetween, wholeImage, type CropRect, type ImageSize } from './crop.ts';
 
 interface Props {
@@ -26,7 +27,7 @@ export function CropEditor({ file, onApply, onCancel }: Props) {
   const [size, setSize] = useState<ImageSize | null>(null);
   const [rect, setRect] = useState<CropRect | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, whileBusy] = useBusy();
   const image = useRef<HTMLImageElement>(null);
   const dragFrom = useRef<{ x: number; y: number } | null>(null);
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
@@ -55,16 +56,9 @@ export function CropEditor({ file, onApply, onCancel }: Props) {
     dragFrom.current = null;
   };
 
-  const apply = async () => {
+  const apply = () => {
     if (!size || !rect) return;
-    setBusy(true);
-    try {
-      onApply(isWhole(rect, size) ? file : await cropToPng(file, rect));
-    } catch (error) {
-      setProblem(errorText(error));
-    } finally {
-      setBusy(false);
-    }
+    whileBusy(isWhole(rect, size) ? Promise.resolve(file) : cropToPng(file, rect)).then(onApply, (error: unknown) => setProblem(errorText(error)));
   };
 
   const percent = (value: number, whole: number) => `${(value / whole) * 100}%`;
@@ -120,7 +114,7 @@ export function CropEditor({ file, onApply, onCancel }: Props) {
       </div>
       {problem && <p role="alert" class="job-error">{problem}</p>}
       <div class="job-actions">
-        <button type="button" disabled={!size || busy} onClick={() => void apply()}>
+        <button type="button" disabled={!size || busy} onClick={apply}>
           {t('cropApply')}
         </button>
         <button type="button" onClick={onCancel}>

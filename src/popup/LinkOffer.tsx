@@ -3,10 +3,10 @@
  * site from the click (the same ask as a right-click upload: src/worker/contextMenu/hostAccess.ts), then
  * the worker reads it as it reads a right-clicked image and it arrives selected, like any pending image.
  */
-import { useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import { errorText } from '../ui/Messages.tsx';
+import { useBusy } from '../ui/useBusy.ts';
 import { askHostAccess } from '../worker/contextMenu/hostAccess.ts';
 
 interface Props {
@@ -16,24 +16,17 @@ interface Props {
 }
 
 export function LinkOffer({ link, onDone, onProblem }: Props) {
-  const [busy, setBusy] = useState(false);
+  const [busy, whileBusy] = useBusy();
   const shown = link.startsWith('data:') ? `${link.slice(0, 40)}…` : link;
   const get = () => {
     const url = new URL(link);
     // Asked before the first await, while the click still counts as the person's action.
     const access = url.protocol === 'data:' ? Promise.resolve(true) : askHostAccess(url);
-    setBusy(true);
-    void (async () => {
-      try {
-        if (!(await access)) throw new Error(t('imageHostRefused', url.hostname));
-        await ask('link/fetch', { url: link });
-        onDone();
-      } catch (error) {
-        onProblem(errorText(error));
-      } finally {
-        setBusy(false);
-      }
-    })();
+    const fetched = access.then((granted) => {
+      if (!granted) throw new Error(t('imageHostRefused', url.hostname));
+      return ask('link/fetch', { url: link });
+    });
+    whileBusy(fetched).then(onDone, (error: unknown) => onProblem(errorText(error)));
   };
   return (
     <div role="group" aria-labelledby="link-offer" class="link-offer">

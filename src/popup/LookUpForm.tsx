@@ -7,7 +7,7 @@ import { fetchImage, type FetchedImage } from '../shared/ask.ts';
 import { SNIFF_BYTES, savedImageType } from '../shared/imageSniff.ts';
 import { MetadataFields } from '../ui/MetadataFields.tsx';
 import { errorText, NoticeLine, type Notice } from '../ui/Messages.tsx';
-import { useDraft } from './drafts.ts';
+import { useDraft, type Drafts } from './drafts.ts';
 import { session } from './session.ts';
 import { ImageResult, type ShownImage } from './ImageResult.tsx';
 
@@ -26,12 +26,12 @@ function describeQuery(query: ImageQuery): string {
 }
 
 export function LookUpForm() {
-  const [key, setKey] = useState('');
-  const [metadata, setMetadata] = useState<ImageMetadata>({});
-  const rememberDraft = useDraft('lookUp', (draft) => {
-    setKey(draft.key);
-    setMetadata(draft.metadata);
-  });
+  const [{ key, metadata }, setDraft] = useState<Drafts['lookUp']>({ key: '', metadata: {} });
+  const rememberDraft = useDraft('lookUp', setDraft);
+  const edit = (draft: Drafts['lookUp']) => {
+    setDraft(draft);
+    rememberDraft(draft);
+  };
   const [notice, setNotice] = useState<Notice | null>(null);
   const [shown, setShown] = useState<ShownImage | null>(null);
   const [busy, setBusy] = useState(false);
@@ -88,20 +88,11 @@ export function LookUpForm() {
           autofocus
           autocomplete="off"
           spellcheck={false}
-          onInput={(event) => {
-            setKey(event.currentTarget.value);
-            rememberDraft({ key: event.currentTarget.value, metadata });
-          }}
+          onInput={(event) => edit({ key: event.currentTarget.value, metadata })}
         />
       </label>
       <p class="or">{t('popupOr')}</p>
-      <MetadataFields
-        value={metadata}
-        onChange={(value) => {
-          setMetadata(value);
-          rememberDraft({ key, metadata: value });
-        }}
-      />
+      <MetadataFields value={metadata} onChange={(value) => edit({ key, metadata: value })} />
       <button type="submit" disabled={busy}>
         {t('popupLookUpButton')}
       </button>

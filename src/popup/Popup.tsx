@@ -4,6 +4,7 @@ import { t } from '../shared/i18n.ts';
 import type { SettingsView } from '../shared/messages.ts';
 import { errorText } from '../ui/Messages.tsx';
 import { GrantAccessBanner } from '../ui/GrantAccessBanner.tsx';
+import { useBusy } from '../ui/useBusy.ts';
 import { SignInButton, signInWith } from '../ui/SignIn.tsx';
 import { LookUpForm } from './LookUpForm.tsx';
 import { RecentUploads } from './RecentUploads.tsx';
@@ -12,14 +13,11 @@ import { UploadForm } from './UploadForm.tsx';
 /** Offered when there is no credential to use: the same "Sign in with Glean" as Options. */
 function SignInOffer({ view, signedIn }: { view: SettingsView; signedIn: (view: SettingsView) => void }) {
   const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, whileBusy] = useBusy();
   if (view.managed.signInMethod === 'token') return null;
   const onClick = () => {
     setProblem(null);
-    setBusy(true);
-    signInWith(view.instance)
-      .then(signedIn, (error: unknown) => setProblem(errorText(error)))
-      .finally(() => setBusy(false));
+    whileBusy(signInWith(view.instance)).then(signedIn, (error: unknown) => setProblem(errorText(error)));
   };
   return (
     <section class="card sign-in">

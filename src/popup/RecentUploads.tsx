@@ -78,7 +78,6 @@ function UploadItem({ job }: { job: UploadJob }) {
       else await copyImage(() => uploadedImage(job));
       setCopied(form);
     });
-  const waiting = job.state === 'queued' && job.lastError;
   return (
     <li class={`job ${job.state}`} aria-label={job.fileName}>
       <Thumbnail job={job} />
@@ -96,7 +95,8 @@ function UploadItem({ job }: { job: UploadJob }) {
           </p>
         )}
         {job.state === 'uploading' && <UploadProgress job={job} />}
-        {(job.state === 'failed' || job.state === 'waiting' || waiting) && <p class="job-error">{job.lastError?.message}</p>}
+        {/* Failed, waiting, or queued to try again after one; not while that try runs (src/worker/uploads/jobMachine.ts). */}
+        {job.lastError && job.state !== 'uploading' && <p class="job-error">{job.lastError.message}</p>}
         {problem && <p role="alert" class="job-error">{problem}</p>}
         <div class="job-actions">
           {job.result && (

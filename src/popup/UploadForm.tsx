@@ -3,7 +3,7 @@
  * each checked by its bytes and shown with a preview; one set of details for all; "Upload" hands each
  * to the worker as its own job and says how far the batch has come.
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ask } from '../shared/ask.ts';
 import { t } from '../shared/i18n.ts';
 import type { ImageMetadata } from '../shared/imageMetadata.ts';
@@ -20,7 +20,7 @@ import { LinkOffer } from './LinkOffer.tsx';
 import { keepJobPreview, makePreview } from './previews.ts';
 import { ScreenshotButton } from './Screenshot.tsx';
 import { displayName, SelectedImages } from './SelectedImages.tsx';
-import { countBatch, type SelectedImage } from './selection.ts';
+import { countBatch, type BatchCount, type SelectedImage } from './selection.ts';
 import { useImageFromPage } from './useImageFromPage.ts';
 import { useJobs } from './useJobs.ts';
 import { usePendingImage } from './usePendingImage.ts';
@@ -28,55 +28,48 @@ import { usePendingImage } from './usePendingImage.ts';
 interface Arrival {
   file: File;
   screenshot?: boolean;
-  pendingKeptAt?: number;
+  pending?: boolean;
+}
+
+/** How far a batch has come: "3 of 5 uploaded", and how many failed. */
+function batchProgress({ uploaded, total, failed }: BatchCount): Notice {
+  return { kind: 'status', text: failed ? t('popupBatchProgressFailed', uploaded, total, failed) : t('popupBatchProgress', uploaded, total) };
 }
 
 export function UploadForm() {
   const [metadata, setMetadata] = useState<ImageMetadata>({});
   const rememberDraft = useDraft('upload', (draft) => setMetadata(draft.metadata));
   const [selected, setSelected] = useState<SelectedImage[]>([]);
-  const [notice, setNotice] = useState<Notice | null>(null);
+  // What the form says: a notice, or how far the batch of jobs it started has come (until the next notice).
+  const [said, say] = useState<Notice | { batch: string[] } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [batch, setBatch] = useState<string[] | null>(null);
   const [link, setLink] = useState<string | null>(null);
   const [cropping, setCropping] = useState<string | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   const jobs = useJobs();
 
-  // Every preview address made is revoked once its image leaves the list, or the popup closes.
-  const previews = useRef(new Set<string>());
-  useEffect(() => () => previews.current.forEach((url) => URL.revokeObjectURL(url)), []);
+  // A preview address is revoked once its image leaves the list. The rest end with the popup: object
+  // URLs die with their document (https://w3c.github.io/FileAPI/#lifeTime), and this form lives as long.
   const dropPreview = (url: string | null) => {
-    if (url === null) return;
-    URL.revokeObjectURL(url);
-    previews.current.delete(url);
+    if (url) URL.revokeObjectURL(url);
   };
 
-  const say = useCallback((next: Notice) => {
-    setBatch(null);
-    setNotice(next);
-  }, []);
-
   /** Takes an image off the list; one waiting in the pending slot is forgotten there too. */
-  const remove = useCallback((image: SelectedImage) => {
+  const remove = (image: SelectedImage) => {
     dropPreview(image.preview);
+    // A crop of it under way ends with it: the editor shows only an image still listed.
     setSelected((current) => current.filter((item) => item.id !== image.id));
-    setCropping((current) => (current === image.id ? null : current));
-    if (image.pendingKeptAt !== undefined) void forgetPendingImage();
-  }, []);
+    if (image.pending) void forgetPendingImage();
+  };
 
   /**
    * It starts like an image, yet the browser cannot draw it: damaged, or more pixels than it will
    * decode (a decompression bomb). Refused here, where another file can still be chosen, rather than
    * uploaded as an image nobody can look at (Glean shows images in a browser too).
    */
-  const refuseUndisplayable = useCallback(
-    (image: SelectedImage) => {
-      remove(image);
-      say({ kind: 'alert', text: t('fileUndisplayable', image.contentType) });
-    },
-    [remove, say],
-  );
+  const refuseUndisplayable = (image: SelectedImage) => {
+    remove(image);
+    say({ kind: 'alert', text: t('fileUndisplayable', image.contentType) });
+  };
 
   /**
    * Makes the small preview of a selected image (its file as it is now: `file`) and shows it, unless
@@ -85,68 +78,55 @@ export function UploadForm() {
    */
   const listed = useRef(selected);
   listed.current = selected;
-  const showPreview = useCallback(
-    (image: SelectedImage, file: File) => {
-      const stillListed = () => listed.current.some((item) => item.id === image.id && item.file === file);
-      makePreview(file).then(
-        (url) => {
-          // One made for an image removed (or cropped) meanwhile is revoked with the rest when the popup closes.
-          previews.current.add(url);
-          setSelected((current) => current.map((item) => (item.id === image.id && item.file === file ? { ...item, preview: url } : item)));
-        },
-        () => stillListed() && refuseUndisplayable(image),
-      );
-    },
-    [refuseUndisplayable],
-  );
+  const showPreview = (image: SelectedImage, file: File) => {
+    const stillListed = () => listed.current.some((item) => item.id === image.id && item.file === file);
+    makePreview(file).then(
+      // One made for an image removed (or cropped) meanwhile ends with the popup, like the rest.
+      (url) => setSelected((current) => current.map((item) => (item.id === image.id && item.file === file ? { ...item, preview: url } : item))),
+      () => stillListed() && refuseUndisplayable(image),
+    );
+  };
 
-  const add = useCallback(
-    async (arrivals: Arrival[]) => {
-      const accepted: SelectedImage[] = [];
-      const refused: string[] = [];
-      for (const { file, screenshot = false, pendingKeptAt } of arrivals) {
-        const check = await checkImageFile(file);
-        if (!check.ok) {
-          refused.push(arrivals.length > 1 ? `${displayName(file)}: ${check.message}` : check.message);
-          continue;
-        }
-        accepted.push({
-          id: crypto.randomUUID(),
-          file,
-          contentType: check.contentType,
-          preview: null,
-          screenshot,
-          ...(pendingKeptAt !== undefined ? { pendingKeptAt } : {}),
-        });
+  const add = async (arrivals: Arrival[]) => {
+    const accepted: SelectedImage[] = [];
+    const refused: string[] = [];
+    for (const { file, screenshot = false, pending = false } of arrivals) {
+      const check = await checkImageFile(file);
+      if (!check.ok) {
+        refused.push(arrivals.length > 1 ? `${displayName(file)}: ${check.message}` : check.message);
+        continue;
       }
-      if (fileInput.current) fileInput.current.value = '';
-      setSelected((current) => [...current, ...accepted]);
-      for (const image of accepted) showPreview(image, image.file);
-      if (accepted.some((image) => image.screenshot)) setMetadata((current) => ({ ...current, type: 'FEEDBACK' }));
-      if (refused.length > 0) {
-        say({ kind: 'alert', text: refused.join(' ') });
-      } else if (accepted.length === 1 && accepted[0]) {
-        const { file } = accepted[0];
-        say({ kind: 'status', text: t('popupFileSelected', file.name || t('popupPastedImage'), formatBytes(file.size)) });
-      } else if (accepted.length > 1) {
-        const bytes = accepted.reduce((sum, image) => sum + image.file.size, 0);
-        say({ kind: 'status', text: t('popupFilesSelected', accepted.length, formatBytes(bytes)) });
-      }
-    },
-    [say, showPreview],
-  );
+      accepted.push({
+        id: crypto.randomUUID(),
+        file,
+        contentType: check.contentType,
+        preview: null,
+        screenshot,
+        pending,
+      });
+    }
+    setSelected((current) => [...current, ...accepted]);
+    for (const image of accepted) showPreview(image, image.file);
+    if (accepted.some((image) => image.screenshot)) setMetadata((current) => ({ ...current, type: 'FEEDBACK' }));
+    if (refused.length > 0) {
+      say({ kind: 'alert', text: refused.join(' ') });
+    } else if (accepted.length === 1 && accepted[0]) {
+      const { file } = accepted[0];
+      say({ kind: 'status', text: t('popupFileSelected', file.name || t('popupPastedImage'), formatBytes(file.size)) });
+    } else if (accepted.length > 1) {
+      const bytes = accepted.reduce((sum, image) => sum + image.file.size, 0);
+      say({ kind: 'status', text: t('popupFilesSelected', accepted.length, formatBytes(bytes)) });
+    }
+  };
 
-  const selectFiles = useCallback((files: File[]) => void add(files.map((file) => ({ file }))), [add]);
+  const selectFiles = (files: File[]) => void add(files.map((file) => ({ file })));
   // Each arrival once: the popup reads the slot when it opens and again whenever the slot changes.
   const pendingTaken = useRef(new Set<number>());
-  const selectPending = useCallback(
-    (image: PendingImage) => {
-      if (pendingTaken.current.has(image.keptAt)) return;
-      pendingTaken.current.add(image.keptAt);
-      void add([{ file: image.file, screenshot: image.screenshot, pendingKeptAt: image.keptAt }]);
-    },
-    [add],
-  );
+  const selectPending = (image: PendingImage) => {
+    if (pendingTaken.current.has(image.keptAt)) return;
+    pendingTaken.current.add(image.keptAt);
+    void add([{ file: image.file, screenshot: image.screenshot, pending: true }]);
+  };
   useImageFromPage(selectFiles, setLink);
   usePendingImage(selectPending);
 
@@ -185,13 +165,10 @@ export function UploadForm() {
         const jobId = crypto.randomUUID();
         // The bytes go to IndexedDB, typed by what they are; only the id goes to the worker.
         await writeBlob(jobId, image.file.slice(0, image.file.size, image.contentType));
-        await ask('upload/start', { jobId, metadata: fields.metadata, fileName: image.file.name || t('popupPastedFileName') });
+        await ask('upload/start', { jobId, metadata: fields.metadata, fileName: displayName(image.file) });
         started.push(jobId);
         // "Recent uploads" shows the same small copy, rather than reading and decoding the file again.
-        if (image.preview !== null) {
-          previews.current.delete(image.preview);
-          keepJobPreview(jobId, image.preview);
-        }
+        if (image.preview !== null) keepJobPreview(jobId, image.preview);
       } catch (error) {
         problem ??= `${displayName(image.file)}: ${errorText(error)}`;
         left.push(image);
@@ -203,21 +180,11 @@ export function UploadForm() {
     setCropping(null);
     setBusy(false);
     if (problem) say({ kind: 'alert', text: problem });
-    else if (started.length > 1) {
-      setNotice(null);
-      setBatch(started);
-    } else say({ kind: 'status', text: t('popupUploadStarted') });
+    else if (started.length > 1) say({ batch: started });
+    else say({ kind: 'status', text: t('popupUploadStarted') });
   };
 
-  const count = batch ? countBatch(jobs, batch) : null;
-  const shown: Notice | null = count
-    ? {
-        kind: 'status',
-        text: count.failed
-          ? t('popupBatchProgressFailed', count.uploaded, count.total, count.failed)
-          : t('popupBatchProgress', count.uploaded, count.total),
-      }
-    : notice;
+  const shown = said && 'batch' in said ? batchProgress(countBatch(jobs, said.batch)) : said;
   const croppingImage = selected.find((image) => image.id === cropping);
 
   return (
@@ -228,13 +195,14 @@ export function UploadForm() {
       <label class="field">
         <span>{t('popupImageFileLabel')}</span>
         <input
-          ref={fileInput}
           type="file"
           name="file"
           multiple
           accept="image/*,.svg,.ico,.avif"
           onChange={(event) => {
             const files = Array.from(event.currentTarget.files ?? []);
+            // Emptied at once: the list below holds what was picked, and the same file can be picked again.
+            event.currentTarget.value = '';
             if (files.length > 0) selectFiles(files);
           }}
         />

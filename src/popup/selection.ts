@@ -9,8 +9,8 @@ export interface SelectedImage {
   preview: string | null;
   /** Captured from a tab: it can be cropped, and it presets the type FEEDBACK. */
   screenshot: boolean;
-  /** Set when it came through the pending-image slot (src/shared/pendingImage.ts): which arrival it was. */
-  pendingKeptAt?: number;
+  /** Came through the pending-image slot (src/shared/pendingImage.ts): taking it off the list forgets it there too. */
+  pending: boolean;
 }
 
 /** How far the jobs a batch started have come: "3 of 5 uploaded". */

@@ -3,7 +3,7 @@
  * just as the "Image file" picker does. Pasting an image's web address as text, outside a text field,
  * offers to upload the image it names.
  */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { imageLink } from './imageLink.ts';
 
 function filesFrom(data: DataTransfer | null): File[] {
@@ -22,6 +22,9 @@ const isTextField = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement && (target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement);
 
 export function useImageFromPage(select: (files: File[]) => void, offerLink: (url: string) => void): void {
+  // The latest callbacks run: a caller need not keep them the same functions from one render to the next.
+  const latest = useRef({ select, offerLink });
+  latest.current = { select, offerLink };
   useEffect(() => {
     const onDragOver = (event: DragEvent) => {
       if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
@@ -30,20 +33,20 @@ export function useImageFromPage(select: (files: File[]) => void, offerLink: (ur
       const files = filesFrom(event.dataTransfer);
       if (files.length === 0) return;
       event.preventDefault();
-      select(files);
+      latest.current.select(files);
     };
     const onPaste = (event: ClipboardEvent) => {
       const files = filesFrom(event.clipboardData);
       if (files.length > 0) {
         event.preventDefault();
-        select(files);
+        latest.current.select(files);
         return;
       }
       if (isTextField(event.target)) return;
       const link = imageLink(event.clipboardData?.getData('text/plain') ?? '');
       if (!link) return;
       event.preventDefault();
-      offerLink(link);
+      latest.current.offerLink(link);
     };
     document.addEventListener('dragover', onDragOver);
     document.addEventListener('drop', onDrop);
@@ -53,5 +56,5 @@ export function useImageFromPage(select: (files: File[]) => void, offerLink: (ur
       document.removeEventListener('drop', onDrop);
       document.removeEventListener('paste', onPaste);
     };
-  }, [select, offerLink]);
+  }, []);
 }

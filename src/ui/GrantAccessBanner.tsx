@@ -9,21 +9,20 @@ import { instanceHostPattern } from '../glean/instance.ts';
 import { t } from '../shared/i18n.ts';
 import { errorText } from './Messages.tsx';
 
-type Access = 'unknown' | 'granted' | 'missing';
-
 export function GrantAccessBanner({ baseUrl }: { baseUrl: string | null }) {
-  const [access, setAccess] = useState<Access>('unknown');
+  // Only a "no" shows the banner: while the browser has not answered, or could not, nothing is claimed.
+  const [missing, setMissing] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
-    setAccess('unknown');
+    setMissing(false);
     if (!baseUrl) return;
     const permissions = { origins: [instanceHostPattern(baseUrl)] };
     let current = true;
     const check = (): void => {
       browser.permissions.contains(permissions).then(
-        (granted) => current && setAccess(granted ? 'granted' : 'missing'),
-        () => current && setAccess('unknown'),
+        (granted) => current && setMissing(!granted),
+        () => current && setMissing(false),
       );
     };
     check();
@@ -38,7 +37,7 @@ export function GrantAccessBanner({ baseUrl }: { baseUrl: string | null }) {
     };
   }, [baseUrl]);
 
-  if (access !== 'missing' || !baseUrl) return null;
+  if (!missing || !baseUrl) return null;
 
   const onGrant = (): void => {
     setProblem(null);
@@ -46,7 +45,7 @@ export function GrantAccessBanner({ baseUrl }: { baseUrl: string | null }) {
     // (https://developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/User_actions,
     // https://developer.chrome.com/docs/extensions/reference/api/permissions#method-request).
     browser.permissions.request({ origins: [instanceHostPattern(baseUrl)] }).then(
-      (granted) => (granted ? setAccess('granted') : setProblem(t('accessRefused'))),
+      (granted) => (granted ? setMissing(false) : setProblem(t('accessRefused'))),
       (error: unknown) => setProblem(errorText(error)),
     );
   };

@@ -5,10 +5,9 @@ import { IMAGE_TYPES, type ImageMetadata, type ImageType } from '../shared/image
 interface Props {
   value: ImageMetadata;
   onChange: (value: ImageMetadata) => void;
-  disabled?: boolean;
 }
 
-export function MetadataFields({ value, onChange, disabled = false }: Props) {
+export function MetadataFields({ value, onChange }: Props) {
   const field = (name: 'id' | 'ds' | 'cid', label: string, hint: string) => (
     <label class="field">
       <span>{label}</span>
@@ -21,7 +20,6 @@ export function MetadataFields({ value, onChange, disabled = false }: Props) {
         // nobody typed. Too long is refused with a message instead (src/shared/metadataCheck.ts).
         autocomplete="off"
         spellcheck={false}
-        disabled={disabled}
         onInput={(event) => onChange({ ...value, [name]: event.currentTarget.value })}
       />
     </label>
@@ -33,8 +31,7 @@ export function MetadataFields({ value, onChange, disabled = false }: Props) {
         <select
           name="type"
           value={value.type ?? ''}
-          disabled={disabled}
-          onChange={(event) => onChange({ ...value, type: event.currentTarget.value as ImageType | '' })}
+            onChange={(event) => onChange({ ...value, type: event.currentTarget.value as ImageType | '' })}
         >
           <option value="">{t('fieldTypeNone')}</option>
           {IMAGE_TYPES.map((type) => (

@@ -10,11 +10,7 @@ import { requestServerAccess } from './requestServerAccess.ts';
 
 /** Asks for the server's host permission from the click itself (it needs the user action), then signs in. */
 export function signInWith(instance: string): Promise<SettingsView> {
-  const access = requestServerAccess(instance);
-  return access.then((granted) => {
-    if (granted === 'refused') throw new Error(t('optionsAccessRefused'));
-    return ask('signIn/start', { instance });
-  });
+  return requestServerAccess(instance).then(() => ask('signIn/start', { instance }));
 }
 
 export function SignInButton({ onClick, disabled }: { onClick: () => void; disabled?: boolean }) {
