@@ -14,7 +14,7 @@ const root = new URL('../..', import.meta.url).pathname;
  * Whole extension, all JS files of dist/chrome, gzip -9 each, summed. The issue asked for 20 KB; the
  * metafile puts the libraries at 10.3 KB of it as shipped in chunks (preact 13.5 KB, the polyfill
  * 9.7 KB, idb-keyval 1.3 KB minified) and our own worker, client, cache, jobs, context menu and
- * three pages at ~21 KB. See README "Performance" for the breakdown; raise only with a reason.
+ * three pages at ~21 KB. docs/PERFORMANCE.md has the figures; raise only with a reason.
  */
 // 33 KB from 32 KB: sealing the token at rest (src/worker/tokenSeal.ts, ~0.5 KB gzip), so that the
 // storage change events every page hears carry no token.
@@ -37,7 +37,11 @@ const root = new URL('../..', import.meta.url).pathname;
 // reader of bounded bodies, one failure logger, one reply builder, the request pool as closures, no
 // redirect-following code the browser never ran, the polyfill wrapped once (src/shared/browser.ts),
 // three small chunks folded into their neighbours, and code only tests kept alive.
-const TOTAL_GZIP_BUDGET = 51.5 * 1024;
+// 50.5 KB from 51.5 KB (51,605 B measured, from 52,614 B): the polyfill read as the ES module its UMD
+// header allows (scripts/build.ts: no CommonJS interop helpers, no chunk of their own), one isRecord,
+// the upload queue given an explicit store, and the pages' cuts: one busy-state hook (src/ui/useBusy.ts),
+// one session-key hook (src/popup/useSessionKey.ts), dead props and state.
+const TOTAL_GZIP_BUDGET = 50.5 * 1024;
 
 test(`the extension's JavaScript stays within ${TOTAL_GZIP_BUDGET / 1024} KB gzip`, async () => {
   const { files, total } = await measureBundles(join(root, 'dist', 'chrome'));
