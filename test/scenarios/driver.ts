@@ -181,7 +181,7 @@ export interface BrowserDriver {
  * The needs of the scenarios only a store build proves: the dev build may already reach the loopback
  * servers the tests use, so nothing asks the person for a site, and the host access it starts with is
  * not what people install. Each browser runs these against its store build
- * (test/e2e/scenarios.*.store.test.ts) and the others against its dev build.
+ * (test/browsers/scenarios.*.store.test.ts) and the others against its dev build.
  */
 export const PROVED_BY_STORE_BUILD: readonly Capability[] = ['permission-prompt', 'allow-prompt', 'withhold-host-access', 'blob-through-menu'];
 
