@@ -33,7 +33,6 @@ export interface PolicySourceDeps {
   local: KeyValueArea;
 }
 
-
 export function createPolicySource({ readManaged, session, local }: PolicySourceDeps) {
   /** This worker's own reading of this browser session, once it arrived. */
   let fresh: PolicyReading | undefined;
