@@ -3,8 +3,9 @@
  * just as the "Image file" picker does. Pasting an image's web address as text, outside a text field,
  * offers to upload the image it names.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { imageLink } from './imageLink.ts';
+import { useLatest } from './useLatest.ts';
 
 function filesFrom(data: DataTransfer | null): File[] {
   if (!data) return [];
@@ -22,9 +23,7 @@ const isTextField = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement && (target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement);
 
 export function useImageFromPage(select: (files: File[]) => void, offerLink: (url: string) => void): void {
-  // The latest callbacks run: a caller need not keep them the same functions from one render to the next.
-  const latest = useRef({ select, offerLink });
-  latest.current = { select, offerLink };
+  const latest = useLatest({ select, offerLink });
   useEffect(() => {
     const onDragOver = (event: DragEvent) => {
       if (event.dataTransfer?.types.includes('Files')) event.preventDefault();

@@ -64,10 +64,10 @@ export async function buildWithPolicy(policy: Record<string, unknown>, build = '
 
 /** Resolves once the extension's `storage.managed` holds `key`: Chromium may load the policy a
  * moment after the extension starts, and a page that reads it before then sees no policy. A running
- * browser reloads the policy folder only once its files have been unchanged for 5 s, so other test
- * files writing their policies there postpone it (`kSettleIntervalSeconds` in
- * https://source.chromium.org/chromium/chromium/src/+/main:components/policy/core/common/async_policy_loader.cc);
- * 10 s was once not enough in CI. */
+ * browser notices a changed policy file (`update`) only once the folder's files have been unchanged for
+ * 5 s, so other test files writing their policies there postpone it (`kSettleIntervalSeconds` in
+ * https://source.chromium.org/chromium/chromium/src/+/main:components/policy/core/common/async_policy_loader.cc).
+ * An extension loaded into a running browser needs reloadPoliciesFor (below) instead. */
 export async function waitForManaged(worker: Worker, key: string, timeoutMs = 25_000): Promise<void> {
   const seen = await worker.evaluate(
     ({ key, timeoutMs }) =>
