@@ -41,7 +41,9 @@ const root = new URL('../..', import.meta.url).pathname;
 // header allows (scripts/build.ts: no CommonJS interop helpers, no chunk of their own), one isRecord,
 // the upload queue given an explicit store, and the pages' cuts: one busy-state hook (src/ui/useBusy.ts),
 // one session-key hook (src/popup/useSessionKey.ts), dead props and state.
-const TOTAL_GZIP_BUDGET = 50.5 * 1024;
+// 48.5 KB from 50.5 KB (49,479 B measured, from 51,611 B): the store build through terser after esbuild
+// (scripts/build.ts compressFurther); 1,460 B of it from the worker.
+const TOTAL_GZIP_BUDGET = 48.5 * 1024;
 
 test(`the extension's JavaScript stays within ${TOTAL_GZIP_BUDGET / 1024} KB gzip`, async () => {
   const { files, total } = await measureBundles(join(root, 'dist', 'chrome'));
