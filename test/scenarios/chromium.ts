@@ -12,7 +12,7 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type CDPSession, type Locator, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { mayCaptureAnyTab } from '../harness/capture.ts';
 import { CHROMIUM, root } from '../harness/chromium.ts';
 import { chromiumNameArgs, type HttpsFront } from '../harness/httpsFront.ts';
@@ -142,12 +142,26 @@ async function startBrowser(headed: boolean, fronts: readonly HttpsFront[]): Pro
 class ChromiumBrowser implements ScenarioBrowser {
   readonly name = 'Chromium';
   private readonly pages: Page[] = [];
+  private readonly printed: string[] = [];
+  private readonly began = Date.now();
+  /** The copy's own console lines: its service worker's and its pages' (the browser serves other copies too). */
+  private readonly heard = (message: ConsoleMessage): void => {
+    const scope = `chrome-extension://${this.id}/`;
+    const from = message.worker()?.url() ?? message.page()?.url() ?? '';
+    if (from.startsWith(scope)) this.printed.push(`+${Date.now() - this.began} ms ${from.slice(scope.length)} ${message.type()}: ${message.text()}`);
+  };
   constructor(
     private readonly pooled: PooledBrowser,
     private readonly id: string,
     /** Removes the copy (and its policy). */
     private readonly removeCopy: () => Promise<void>,
-  ) {}
+  ) {
+    pooled.context.on('console', this.heard);
+  }
+
+  consoleLines(): readonly string[] {
+    return this.printed;
+  }
 
   private get context(): BrowserContext {
     return this.pooled.context;
@@ -351,6 +365,7 @@ class ChromiumBrowser implements ScenarioBrowser {
 
   /** Closes the scenario's pages and unloads its copy: the next scenario finds the browser as it was. */
   async close(): Promise<void> {
+    this.context.off('console', this.heard);
     await Promise.all(this.pages.map((page) => page.close()));
     await this.pooled.cdp.send('Extensions.uninstall', { id: this.id });
     await this.removeCopy();

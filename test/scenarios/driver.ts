@@ -136,6 +136,11 @@ export interface ScenarioBrowser {
    * writes it in `commands.getAll()`, such as "Alt+Shift+P") on the display.
    */
   pressShortcut(page: WebPage, shortcut: string): Promise<void>;
+  /**
+   * What the extension's background and pages printed to the console since the scenario began, for a
+   * failed scenario's report; absent where the driver does not collect it (the Firefox driver does not yet).
+   */
+  consoleLines?(): readonly string[];
   /** Ends the scenario: its pages and its extension go; the browser may serve the next scenario. */
   close(): Promise<void>;
 }

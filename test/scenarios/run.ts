@@ -132,13 +132,18 @@ export function runScenarios(driver: BrowserDriver, scenarios: readonly Scenario
     for (const scenario of runs) {
       // Each scenario has an extension of its own (its own id, storage and permissions): what one
       // leaves behind (settings, jobs, cache, a suspended background, withheld access) cannot change the next.
-      test(scenario.name, { timeout: SCENARIO_TIMEOUT_MS }, async () => {
+      test(scenario.name, { timeout: SCENARIO_TIMEOUT_MS }, async (t) => {
         await sandbox.goOnline();
         sandbox.clearFaults();
         const policy = scenario.policy?.({ sandbox, identityProvider, glean, browserName: driver.name });
         const browser = await driver.launch({ needs: scenario.needs ?? [], fronts, policy });
         try {
           await scenario.run({ browser, sandbox, identityProvider, glean, outsideGleanUrl: OUTSIDE_GLEAN_URL, site, policy });
+        } catch (error) {
+          // What the extension said is often the first clue to a failure seen once (the report keeps it).
+          // node:test's reporter keeps a diagnostic on one line, so each line of the console is one.
+          for (const line of browser.consoleLines?.() ?? []) t.diagnostic(`the extension's console: ${line}`);
+          throw error;
         } finally {
           await browser.close();
         }
