@@ -9,6 +9,7 @@ import { browser } from '../../shared/browser.ts';
 import { t } from '../../shared/i18n.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/imageSniff.ts';
 import { InvalidInput } from '../invalidInput.ts';
+import { logWarning } from '../../shared/logFailure.ts';
 import { decodeDataUrl } from './dataUrl.ts';
 import { tooLarge } from './fetchImage.ts';
 
@@ -74,7 +75,10 @@ export async function readInPage({ src, tabId, frameId }: ImageInPage): Promise<
       args: [src, DEFAULT_MAX_UPLOAD_BYTES],
     });
     answer = result?.result;
-  } catch {
+  } catch (error) {
+    // Not the page's answer but the browser's refusal to run the reader (no access, a frame gone):
+    // told apart in the console, where a report of "could not read this image" starts.
+    logWarning('the browser did not run the image reader in the page', error);
     throw unreadable;
   }
   if (answer === 'too-large') throw tooLarge();
