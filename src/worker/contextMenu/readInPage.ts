@@ -1,15 +1,16 @@
 /**
  * Reading an image inside the page that shows it, for images only the page can read: a `blob:` URL
  * belongs to the page's origin, and a web image may need the page's own login. Runs a function in the
- * frame with `scripting.executeScript` (allowed by `activeTab`, which the menu click grants). Its
- * answer comes back as executeScript's result, not through our messages, as a `data:` URL: results
- * must be JSON-serialisable in Chrome (https://developer.chrome.com/docs/extensions/reference/api/scripting#type-InjectionResult).
+ * frame with `scripting.executeScript` (allowed by `activeTab`, which the menu click grants: see
+ * ./activeTabGrant.ts for when that grant comes late). Its answer comes back as executeScript's
+ * result, not through our messages, as a `data:` URL: results must be JSON-serialisable in Chrome (https://developer.chrome.com/docs/extensions/reference/api/scripting#type-InjectionResult).
  */
 import { browser } from '../../shared/browser.ts';
 import { t } from '../../shared/i18n.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../../shared/imageSniff.ts';
 import { InvalidInput } from '../invalidInput.ts';
 import { logWarning } from '../../shared/logFailure.ts';
+import { injectAfterGrant } from './activeTabGrant.ts';
 import { decodeDataUrl } from './dataUrl.ts';
 import { tooLarge } from './fetchImage.ts';
 
@@ -69,11 +70,13 @@ export async function readInPage({ src, tabId, frameId }: ImageInPage): Promise<
   if (tabId === undefined) throw unreadable;
   let answer: unknown;
   try {
-    const [result] = await browser.scripting.executeScript({
-      target: { tabId, frameIds: [frameId ?? 0] },
-      func: readImageInPage,
-      args: [src, DEFAULT_MAX_UPLOAD_BYTES],
-    });
+    const [result] = await injectAfterGrant(() =>
+      browser.scripting.executeScript({
+        target: { tabId, frameIds: [frameId ?? 0] },
+        func: readImageInPage,
+        args: [src, DEFAULT_MAX_UPLOAD_BYTES],
+      }),
+    );
     answer = result?.result;
   } catch (error) {
     // Not the page's answer but the browser's refusal to run the reader (no access, a frame gone):
