@@ -59,7 +59,7 @@ function labelledControl(root: Element | null, label: string): Element | null {
   return null;
 }
 
-/** A page, or a part of it found afresh on each use (so a re-rendered part is never a stale handle). */
+/** A page, or a part of it, found again once re-rendered (so a replaced part is never a stale handle). */
 class PuppeteerScope implements Scope {
   constructor(
     protected readonly page: Page,
@@ -68,10 +68,15 @@ class PuppeteerScope implements Scope {
   ) {}
 
   within(role: ContainerRole, name: string): Scope {
+    let found: ElementHandle<Element> | undefined;
     return new PuppeteerScope(this.page, async () => {
+      // Firefox answers a query by accessible name from its accessibility tree in 150 to 500 ms, and a
+      // scope is used for several steps: the part found before serves while it is still in the page
+      // (a handle from a page since reloaded throws: then it is found again too).
+      if (found && (await found.evaluate((element) => element.isConnected).catch(() => false))) return found;
       const handle = await ((await this.root()) ?? this.page).waitForSelector(aria(role, name));
       if (!handle) throw new Error(`no ${role} named "${name}"`);
-      return handle;
+      return (found = handle);
     });
   }
 
