@@ -1,13 +1,14 @@
 /**
  * Chromium's activeTab grant can reach the page after the script it allows. At a menu click the browser
- * grants the tab and tells the page's renderer in one message, then fires `menus.onClicked`
- * (https://source.chromium.org/chromium/chromium/src/+/main:chrome/browser/extensions/permissions/active_tab_permission_granter.cc);
- * `scripting.executeScript` reaches the page's frame in another, and the renderer checks the grant
- * itself. On a busy machine the script sometimes arrives first and is refused with Chromium's
- * "Cannot access contents of the page" although the grant is made: seen in this repository's `blob:`
- * right-click scenario on a loaded machine (test/scenarios/scenarios.ts), where the same call 10 ms later
- * read the image. So that refusal alone is asked again, a few times within a third of a second; any
- * other answer is final.
+ * grants the tab, tells the page's renderer in one message, then fires `menus.onClicked`
+ * (https://source.chromium.org/chromium/chromium/src/+/main:chrome/browser/extensions/permissions/active_tab_permission_granter.cc).
+ * `scripting.executeScript` reaches the page's frame in another message, and the renderer checks the
+ * grant itself, refusing with "Cannot access contents of the page"
+ * (https://source.chromium.org/chromium/chromium/src/+/main:extensions/renderer/programmatic_script_injector.cc).
+ * On a busy machine the script sometimes comes first and is refused although the grant is made: seen
+ * in this repository's `blob:` right-click scenario (test/scenarios/scenarios.ts), where the same call
+ * 10 ms later read the image. So that refusal alone is asked again, a few times within a third of a
+ * second; any other answer is final.
  */
 
 /** Chromium's `kCannotAccessPage`: the refusal a grant still on its way gives. */
