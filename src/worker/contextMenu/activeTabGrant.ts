@@ -11,16 +11,16 @@
  * second; any other answer is final.
  */
 
+import { realClock, type Clock } from '../clock.ts';
+
 /** Chromium's `kCannotAccessPage`: the refusal a grant still on its way gives. */
 const NOT_YET_GRANTED = 'Cannot access contents of the page';
 
 /** Pauses before each new attempt: 310 ms in all, past the 51 ms the slowest grant took here. */
 const PAUSES_MS = [10, 20, 40, 80, 160];
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Runs `inject` (an executeScript the menu click allows), again while its refusal may only be early. */
-export async function injectAfterGrant<T>(inject: () => Promise<T>, wait: (ms: number) => Promise<void> = pause): Promise<T> {
+export async function injectAfterGrant<T>(inject: () => Promise<T>, wait: Clock['sleep'] = realClock.sleep): Promise<T> {
   for (const ms of PAUSES_MS) {
     try {
       return await inject();

@@ -3,7 +3,8 @@
  * belongs to the page's origin, and a web image may need the page's own login. Runs a function in the
  * frame with `scripting.executeScript` (allowed by `activeTab`, which the menu click grants: see
  * ./activeTabGrant.ts for when that grant comes late). Its answer comes back as executeScript's
- * result, not through our messages, as a `data:` URL: results must be JSON-serialisable in Chrome (https://developer.chrome.com/docs/extensions/reference/api/scripting#type-InjectionResult).
+ * result, not through our messages, as a `data:` URL: results must be JSON-serialisable in Chrome
+ * (https://developer.chrome.com/docs/extensions/reference/api/scripting#type-InjectionResult).
  */
 import { browser } from '../../shared/browser.ts';
 import { t } from '../../shared/i18n.ts';
