@@ -85,6 +85,9 @@ scope.document = {
   createElement: (name: string) => new FakeElement(name),
   createElementNS: (_namespace: string, name: string) => new FakeElement(name),
   createTextNode: (text: string) => new FakeText(text),
+  // The popup listens on the document for drops and pastes from its first render (src/popup/useImageFromPage.ts).
+  addEventListener: (): void => undefined,
+  removeEventListener: (): void => undefined,
 };
 scope.chrome = {
   ...(scope.chrome as object),

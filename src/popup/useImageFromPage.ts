@@ -3,7 +3,7 @@
  * just as the "Image file" picker does. Pasting an image's web address as text, outside a text field,
  * offers to upload the image it names.
  */
-import { useEffect } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
 import { imageLink } from './imageLink.ts';
 import { useLatest } from './useLatest.ts';
 
@@ -24,7 +24,10 @@ const isTextField = (target: EventTarget | null): boolean =>
 
 export function useImageFromPage(select: (files: File[]) => void, offerLink: (url: string) => void): void {
   const latest = useLatest({ select, offerLink });
-  useEffect(() => {
+  // A layout effect runs as hydrate() returns, before the page's `load`; a plain effect waits for the
+  // next frame (https://preactjs.com/guide/v10/hooks/#uselayouteffect), and a file dropped on the
+  // popup already drawn before it was simply not taken.
+  useLayoutEffect(() => {
     const onDragOver = (event: DragEvent) => {
       if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
     };

@@ -103,6 +103,22 @@ describe('upload from the popup', () => {
     assert.equal(request?.bodySha256, file.sha256);
   });
 
+  test('a file dropped the moment the popup is drawn and scripted is taken, not lost', async () => {
+    // Dropped from the page's DOMContentLoaded, which follows its module script (hydration) but may
+    // come before the next frame, where a plain effect would only then start listening.
+    const bytes = samplePng('early', 4, 4).toString('base64');
+    const popup = await extension.context.newPage();
+    await popup.addInitScript((base64) => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const files = new DataTransfer();
+        files.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], 'early.png', { type: 'image/png' }));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));
+      });
+    }, bytes);
+    await popup.goto(`chrome-extension://${extension.id}/popup.html`);
+    await uploadForm(popup).getByRole('img', { name: 'Preview of early.png' }).waitFor();
+  });
+
   test('a pasted image is selected and uploads', async () => {
     const file = await pngFile('pasted.png');
     const popup = await extension.openPage('popup.html');
