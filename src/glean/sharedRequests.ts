@@ -2,6 +2,7 @@
  * Keeps the extension polite to Glean: identical lookups in flight share one request (a page
  * full of the same avatar, a person pressing Look up twice), and no more than a few requests run at
  * once, the rest waiting their turn in order. No timers: waiting is only ever for another request.
+ * Optionally a success goes on answering identical calls for `reuseAnswersForMs` after it came.
  */
 import { abortedError, unlessAborted } from './retryPolicy.ts';
 
@@ -10,17 +11,25 @@ interface Shared {
   result: Promise<unknown>;
   controller: AbortController;
   waiters: number;
+  /** When it succeeded, while it still answers identical calls. */
+  answeredAt?: number;
 }
 
 type Start<T> = (signal: AbortSignal) => Promise<T>;
 
 /** Browsers allow 6 connections per host over HTTP/1.1; leaving two free keeps the Glean web app
  * usable in other tabs while an upload batch runs. */
-export function createRequestPool(maxConcurrent = 4) {
+export function createRequestPool(maxConcurrent = 4, reuseAnswersForMs = 0, now = Date.now) {
   let free = maxConcurrent;
   /** Callers waiting for a slot, in call order. */
   const queue: Array<() => void> = [];
-  const inFlight = new Map<string, Shared>();
+  /** Requests in flight, and successes still answering, by key. */
+  const current = new Map<string, Shared>();
+
+  /** Swept on every call rather than by a timer; all at once when what they answered may have changed. */
+  function forgetAnswers(before = now() - reuseAnswersForMs): void {
+    for (const [key, shared] of current) if ((shared.answeredAt ?? Infinity) < before) current.delete(key);
+  }
 
   function release(): void {
     const next = queue.shift();
@@ -66,7 +75,7 @@ export function createRequestPool(maxConcurrent = 4) {
     return unlessAborted(shared.result as Promise<T>, signal, () => {
       if (--shared.waiters > 0) return;
       // Forget it first, so a caller arriving now starts afresh instead of joining a cancelled request.
-      if (key !== undefined && inFlight.get(key) === shared) inFlight.delete(key);
+      if (key !== undefined && current.get(key) === shared) current.delete(key);
       shared.controller.abort();
     });
   }
@@ -80,18 +89,26 @@ export function createRequestPool(maxConcurrent = 4) {
      */
     run<T>(key: string, start: Start<T>, signal?: AbortSignal): Promise<T> {
       if (signal?.aborted) return Promise.reject(abortedError());
-      let shared = inFlight.get(key);
+      forgetAnswers();
+      let shared = current.get(key);
       if (!shared) {
         const entry = started(start);
-        inFlight.set(key, entry);
+        current.set(key, entry);
         const forget = (): void => {
-          if (inFlight.get(key) === entry) inFlight.delete(key);
+          if (current.get(key) === entry) current.delete(key);
         };
-        entry.result.then(forget, forget);
+        // A failure is never given again: the next call asks afresh.
+        entry.result.then(() => {
+          if (reuseAnswersForMs) entry.answeredAt = now();
+          else forget();
+        }, forget);
         shared = entry;
       }
       return wait(shared, signal, key);
     },
+
+    /** Successes from before `before` (Infinity: all of them) answer no more calls. */
+    forgetAnswers,
 
     /** Runs `start` within the concurrency limit without sharing it (uploads: never identical). */
     limit<T>(start: Start<T>, signal?: AbortSignal): Promise<T> {

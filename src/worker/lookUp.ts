@@ -41,13 +41,20 @@ export interface FoundImage {
   source: 'glean' | 'cache';
 }
 
+/**
+ * Lookups made at once reach the worker spread out: a page's 50 fetches of one image arrive over about
+ * 200 ms, longer than a GET to a nearby server takes. An answer that came this recently answers them
+ * too, so they still make one GET (bench/lookups.ts); an upload that lands forgets it (see `uploaded`).
+ */
+const REUSE_ANSWER_MS = 2_000;
+
 const fromCache = ({ blob, entry, isThumbnail }: CachedImage): FoundImage => ({ blob, contentType: entry.contentType, size: entry.size, isThumbnail, source: 'cache' });
 
 export function createLookUp({ connection, whose, renew, client, pool, clock, cache, keepImage }: LookUpDeps) {
   // Identical lookups share everything, the cache's bookkeeping included, not only the GET. Each
   // caller's signal still ends only its own wait. Its own pool: a lookup holding a slot of the Glean
   // pool while its GET waits for another slot could deadlock.
-  const identical = createRequestPool(Number.MAX_SAFE_INTEGER);
+  const identical = createRequestPool(Number.MAX_SAFE_INTEGER, REUSE_ANSWER_MS, clock.now);
 
   async function lookUp(query: ImageQuery, signal: AbortSignal): Promise<FoundImage> {
     const conn = await connection();
@@ -87,7 +94,12 @@ export function createLookUp({ connection, whose, renew, client, pool, clock, ca
     return cached ? fromCache(cached) : undefined;
   }
 
-  return { lookUp, fromCacheOnly };
+  return {
+    lookUp,
+    fromCacheOnly,
+    /** An upload ended: a lookup by its type and ID asks Glean again, which may answer with the new image. */
+    uploaded: (): void => identical.forgetAnswers(Infinity),
+  };
 }
 
 export type LookUp = ReturnType<typeof createLookUp>;

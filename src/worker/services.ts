@@ -165,6 +165,7 @@ export const uploads = createUploadQueue({
     void showBadge();
   },
   finished: async (job, blob) => {
+    lookUp.uploaded();
     await rememberUploaded(job, blob);
     await announceUploadEnded(job);
   },

@@ -8,6 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { startSandbox, type Fault, type RecordedRequest, type Sandbox } from '../../sandbox/server.ts';
 import { DEFAULT_TIMEOUTS } from '../../src/glean/client.ts';
 import { LOOKUP_RETRY } from '../../src/glean/retryPolicy.ts';
+import { imageAddress } from '../../src/shared/imageAddress.ts';
 import { launchExtension, type Extension } from '../harness/chromium.ts';
 import { clearSettings, saveSettings } from '../harness/configure.ts';
 import { lookUpForm } from '../harness/popup.ts';
@@ -284,6 +285,23 @@ test('lookup: no answer at all → the per-try timeout, then "took too long", 1 
   // Over 15 s a busy machine adds more than the usual slack (16.6 s was seen at load 15); a retry would
   // add a whole second try, so the upper bound still tells the timeout from a retry.
   assertWithin(tookMs, [DEFAULT_TIMEOUTS.lookupMs - 250, DEFAULT_TIMEOUTS.lookupMs + 2_000], 'time to the message');
+});
+
+test('one image asked for 20 times at once by a page makes one GET to Glean, and every ask gets it', async () => {
+  const popup = await extension.openPage('popup.html');
+  pages.push(popup);
+  await saveSettings(popup, { instance: sandbox.url, token: sandbox.token });
+  const requests = requestsFrom(sandbox);
+  const key = sampleKey();
+  // As a page full of the same avatar asks: its fetches reach the worker one after another, some
+  // after the first GET has already answered.
+  const sizes = await popup.evaluate(
+    (address) => Promise.all(Array.from({ length: 20 }, async () => (await (await fetch(address)).blob()).size)),
+    imageAddress({ key }),
+  );
+  assert.equal(new Set(sizes).size, 1);
+  assert.ok((sizes[0] ?? 0) > 0);
+  assert.deepEqual(requests.all().map((request) => request.query.key), [key]);
 });
 
 test('a popup the worker does not control still looks an image up, from Glean, through the active worker', async () => {

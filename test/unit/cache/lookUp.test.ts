@@ -17,6 +17,8 @@ const CONN: Connection = { baseUrl: 'https://acme-prod-be.glean.com', token: 'to
 /** Where the cache files CONN's images. */
 const whose = (conn: Connection) => partitionOf({ server: conn.baseUrl, identity: conn.identity });
 const QUERY: ImageQuery = { key: 'k1' };
+/** Long after a lookup: its answer no longer stands in for a new one (see the tests at the end). */
+const LATER_MS = 60_000;
 
 function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
   const { cache, clock } = setup();
@@ -35,7 +37,7 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
     },
   };
   let conn = CONN;
-  const { lookUp, fromCacheOnly } = createLookUp({
+  const { lookUp, fromCacheOnly, uploaded } = createLookUp({
     connection: async () => conn,
     whose: async () => ({ server: conn.baseUrl, identity: conn.identity }),
     renew,
@@ -54,6 +56,7 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
     clock,
     sentWith,
     fromCacheOnly,
+    uploaded,
     lookUp: (query: ImageQuery = QUERY) => lookUp(query, new AbortController().signal),
     /** The copy a lookup files goes on while the page shows the image: done once the cache has it. */
     filed: async (partition: string, query = 'key=k1') => {
@@ -104,10 +107,11 @@ test('when Glean cannot be reached and nothing is cached, the error stands', asy
 });
 
 test('errors that are answers (401, 404) are not hidden by the cache; a 404 also empties the entry', async () => {
-  const { cache, lookUp, glean, filed } = harness();
+  const { cache, clock, lookUp, glean, filed } = harness();
   glean(png('first'));
   await lookUp();
   await filed(await whose(CONN));
+  clock.advance(LATER_MS);
   glean(new GleanError('unauthorized', 'no', { status: 401 }));
   await assert.rejects(lookUp(), (error) => error instanceof GleanError && error.code === 'unauthorized');
   assert.ok(await cache.read(await whose(CONN), 'key=k1'), 'a 401 says nothing about the image');
@@ -133,10 +137,11 @@ test('another identity (token, sign-in or act-as user) never sees the previous i
 });
 
 test('a refreshed access token of the same sign-in (same identity) keeps its cached images', async () => {
-  const { cache, lookUp, glean, connectAs, filed } = harness();
+  const { cache, clock, lookUp, glean, connectAs, filed } = harness();
   glean(png('first'));
   await lookUp();
   await filed(await whose(CONN));
+  clock.advance(LATER_MS);
   connectAs({ ...CONN, token: 'token-refreshed' });
   glean(new GleanError('unreachable', 'offline'));
   assert.equal((await lookUp()).source, 'cache');
@@ -174,4 +179,34 @@ test('a second 401 after renewing stands, and so does a 401 with nothing to rene
   apiToken.glean(new GleanError('unauthorized', 'no', { status: 401 }));
   await assert.rejects(apiToken.lookUp(), (error) => error instanceof GleanError && error.code === 'unauthorized');
   assert.deepEqual(apiToken.sentWith, ['token-one']);
+});
+
+test('identical lookups made at once, reaching the worker spread over a moment, make one GET; later ones and any after an upload ask again', async () => {
+  const { clock, lookUp, glean, sentWith, uploaded } = harness();
+  glean(png('first'));
+  assert.equal((await lookUp()).source, 'glean');
+  // The page's other fetches of the same image arrive after that GET has already answered.
+  clock.advance(900);
+  const late = await Promise.all([lookUp(), lookUp()]);
+  assert.deepEqual(late.map((image) => image.source), ['glean', 'glean']);
+  assert.equal(sentWith.length, 1);
+  // A person asking again a while later gets Glean's answer of now.
+  clock.advance(LATER_MS);
+  glean(png('second'));
+  assert.equal(await (await lookUp()).blob.text(), 'second');
+  assert.equal(sentWith.length, 2);
+  // An upload that lands may change what a lookup by type and ID answers: the next one asks.
+  uploaded();
+  glean(png('third'));
+  assert.equal(await (await lookUp()).blob.text(), 'third');
+  assert.equal(sentWith.length, 3);
+});
+
+test('a failed lookup stands for nothing: the next identical one asks Glean again at once', async () => {
+  const { lookUp, glean, sentWith } = harness();
+  glean(new GleanError('not-found', 'gone', { status: 404 }));
+  await assert.rejects(lookUp(), (error) => error instanceof GleanError && error.code === 'not-found');
+  glean(png('back'));
+  assert.equal(await (await lookUp()).blob.text(), 'back');
+  assert.equal(sentWith.length, 2);
 });

@@ -61,6 +61,28 @@ describe('RequestPool: identical requests share one', () => {
     assert.equal(await pool.run('k', fetchOnce), 1);
     assert.equal(await pool.run('k', fetchOnce), 2);
   });
+
+  it('with reuseAnswersForMs, a success answers identical calls that long after it came, a failure never', async () => {
+    let now = 0;
+    const pool = createRequestPool(4, 1_000, () => now);
+    let fetches = 0;
+    const fetchOnce = async (): Promise<number> => ++fetches;
+    assert.equal(await pool.run('k', fetchOnce), 1);
+    now = 1_000;
+    assert.equal(await pool.run('k', fetchOnce), 1);
+    assert.equal(await pool.run('other', fetchOnce), 2);
+    now = 1_001;
+    assert.equal(await pool.run('k', fetchOnce), 3);
+    pool.forgetAnswers(Infinity);
+    assert.equal(await pool.run('k', fetchOnce), 4);
+    const failing = async (): Promise<number> => {
+      fetches++;
+      throw new GleanError('unreachable', 'offline');
+    };
+    await assert.rejects(pool.run('down', failing));
+    await assert.rejects(pool.run('down', failing));
+    assert.equal(fetches, 6);
+  });
 });
 
 describe('RequestPool: each caller may stop waiting', () => {
