@@ -2,7 +2,7 @@
  * Keeps the extension polite to Glean: identical lookups in flight share one request (a page
  * full of the same avatar, a person pressing Look up twice), and no more than a few requests run at
  * once, the rest waiting their turn in order. No timers: waiting is only ever for another request.
- * Optionally a success goes on answering identical calls for `reuseAnswersForMs` after it came.
+ * Optionally a success goes on answering identical calls for a while after it came (`reuseFor`).
  */
 import { abortedError, unlessAborted } from './retryPolicy.ts';
 
@@ -11,15 +11,20 @@ interface Shared {
   result: Promise<unknown>;
   controller: AbortController;
   waiters: number;
-  /** When it succeeded, while it still answers identical calls. */
-  answeredAt?: number;
+  /** Until when it answers identical calls, once it succeeded. */
+  answersUntil?: number;
 }
 
 type Start<T> = (signal: AbortSignal) => Promise<T>;
 
 /** Browsers allow 6 connections per host over HTTP/1.1; leaving two free keeps the Glean web app
  * usable in other tabs while an upload batch runs. */
-export function createRequestPool(maxConcurrent = 4, reuseAnswersForMs = 0, now = Date.now) {
+export function createRequestPool<Answer = unknown>(
+  maxConcurrent = 4,
+  /** How long a success goes on answering identical calls; 0: only while in flight. */
+  reuseFor: (answer: Answer) => number = () => 0,
+  now = Date.now,
+) {
   let free = maxConcurrent;
   /** Callers waiting for a slot, in call order. */
   const queue: Array<() => void> = [];
@@ -27,8 +32,8 @@ export function createRequestPool(maxConcurrent = 4, reuseAnswersForMs = 0, now 
   const current = new Map<string, Shared>();
 
   /** Swept on every call rather than by a timer; all at once when what they answered may have changed. */
-  function forgetAnswers(before = now() - reuseAnswersForMs): void {
-    for (const [key, shared] of current) if ((shared.answeredAt ?? Infinity) < before) current.delete(key);
+  function forgetAnswers(at = now()): void {
+    for (const [key, shared] of current) if ((shared.answersUntil ?? Infinity) < at) current.delete(key);
   }
 
   function release(): void {
@@ -87,7 +92,7 @@ export function createRequestPool(maxConcurrent = 4, reuseAnswersForMs = 0, now 
      * own wait, so one caller leaving never cancels the others. Callers sharing a key must expect the
      * same result type: the key names the request.
      */
-    run<T>(key: string, start: Start<T>, signal?: AbortSignal): Promise<T> {
+    run<T extends Answer>(key: string, start: Start<T>, signal?: AbortSignal): Promise<T> {
       if (signal?.aborted) return Promise.reject(abortedError());
       forgetAnswers();
       let shared = current.get(key);
@@ -98,8 +103,9 @@ export function createRequestPool(maxConcurrent = 4, reuseAnswersForMs = 0, now 
           if (current.get(key) === entry) current.delete(key);
         };
         // A failure is never given again: the next call asks afresh.
-        entry.result.then(() => {
-          if (reuseAnswersForMs) entry.answeredAt = now();
+        entry.result.then((answer) => {
+          const ms = reuseFor(answer as T);
+          if (ms > 0) entry.answersUntil = now() + ms;
           else forget();
         }, forget);
         shared = entry;
@@ -107,11 +113,11 @@ export function createRequestPool(maxConcurrent = 4, reuseAnswersForMs = 0, now 
       return wait(shared, signal, key);
     },
 
-    /** Successes from before `before` (Infinity: all of them) answer no more calls. */
+    /** Successes answer no more calls once `at` is past their time (Infinity: all of them at once). */
     forgetAnswers,
 
     /** Runs `start` within the concurrency limit without sharing it (uploads: never identical). */
-    limit<T>(start: Start<T>, signal?: AbortSignal): Promise<T> {
+    limit<T extends Answer>(start: Start<T>, signal?: AbortSignal): Promise<T> {
       return wait(started(start), signal);
     },
   };

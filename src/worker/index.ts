@@ -47,7 +47,10 @@ const route = createRouter({
       return serveByMessage(await serveImage(url));
     },
     'cache/stats': () => cache.stats(),
-    'cache/clear': () => cache.clear(),
+    'cache/clear': () => {
+      lookUp.askGleanAgain();
+      return cache.clear();
+    },
     'cache/setBudget': async ({ megabytes }) => {
       if ((await settings.managedCacheMegabytes()) !== undefined) throw new InvalidInput(t('optionsManaged'));
       return cache.setBudget(megabytes);

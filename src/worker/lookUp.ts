@@ -42,25 +42,33 @@ export interface FoundImage {
 }
 
 /**
- * Lookups made at once reach the worker spread out: a page's 50 fetches of one image arrive over about
- * 200 ms, longer than a GET to a nearby server takes. An answer that came this recently answers them
- * too, so they still make one GET (bench/lookups.ts); an upload that lands forgets it (see `uploaded`).
+ * Lookups a page makes at once reach the worker spread out: its 50 fetches of one image arrive over
+ * about 200 ms, longer than a GET to a nearby server takes. Glean's answer that came this recently
+ * answers the same page's identical lookups too, so they still make one GET (bench/lookups.ts); another
+ * page (a new popup) asks again, and an upload or "Clear cache" forgets them all (`askGleanAgain`).
  */
 const REUSE_ANSWER_MS = 2_000;
 
 const fromCache = ({ blob, entry, isThumbnail }: CachedImage): FoundImage => ({ blob, contentType: entry.contentType, size: entry.size, isThumbnail, source: 'cache' });
 
 export function createLookUp({ connection, whose, renew, client, pool, clock, cache, keepImage }: LookUpDeps) {
-  // Identical lookups share everything, the cache's bookkeeping included, not only the GET. Each
-  // caller's signal still ends only its own wait. Its own pool: a lookup holding a slot of the Glean
-  // pool while its GET waits for another slot could deadlock.
-  const identical = createRequestPool(Number.MAX_SAFE_INTEGER, REUSE_ANSWER_MS, clock.now);
+  // A page's identical lookups share everything, the cache's bookkeeping included; those of different
+  // pages share the GET in flight (the Glean pool's). Each caller's signal still ends only its own
+  // wait. Its own pool: a lookup holding a slot of the Glean pool while its GET waits for another slot
+  // could deadlock.
+  const identical = createRequestPool<FoundImage>(
+    Number.MAX_SAFE_INTEGER,
+    // Glean's answer only: the cache's, when Glean could not be reached, is no reason not to ask again.
+    (found) => (found.source === 'glean' ? REUSE_ANSWER_MS : 0),
+    clock.now,
+  );
 
-  async function lookUp(query: ImageQuery, signal: AbortSignal): Promise<FoundImage> {
+  /** `page`: the asking page's session (src/popup/session.ts), '' when it has none. */
+  async function lookUp(query: ImageQuery, signal: AbortSignal, page = ''): Promise<FoundImage> {
     const conn = await connection();
     const partition = await partitionOf({ server: conn.baseUrl, identity: conn.identity });
     const key = queryKey(query);
-    return identical.run(`${partition} ${key}`, (shared) => lookUpShared(conn, partition, query, key, shared), signal);
+    return identical.run(`${page} ${partition} ${key}`, (shared) => lookUpShared(conn, partition, query, key, shared), signal);
   }
 
   async function lookUpShared(conn: Connection, partition: string, query: ImageQuery, key: string, signal: AbortSignal): Promise<FoundImage> {
@@ -97,8 +105,8 @@ export function createLookUp({ connection, whose, renew, client, pool, clock, ca
   return {
     lookUp,
     fromCacheOnly,
-    /** An upload ended: a lookup by its type and ID asks Glean again, which may answer with the new image. */
-    uploaded: (): void => identical.forgetAnswers(Infinity),
+    /** After an upload (a lookup by its type and ID may now get the new image) or "Clear cache". */
+    askGleanAgain: (): void => identical.forgetAnswers(Infinity),
   };
 }
 

@@ -35,7 +35,7 @@ export function createServeImage({ lookUp, fromCacheOnly, describeError, session
         return cached ? answer(cached) : failed({ code: 'not-found', message: t('viewerMissing') }, 404);
       }
       const session = sessionSignal(asked.session);
-      return answer(await lookUp(asked.query, signal ? AbortSignal.any([session, signal]) : session));
+      return answer(await lookUp(asked.query, signal ? AbortSignal.any([session, signal]) : session, asked.session));
     } catch (error) {
       return failed(describeError(error), 502);
     }

@@ -165,7 +165,7 @@ export const uploads = createUploadQueue({
     void showBadge();
   },
   finished: async (job, blob) => {
-    lookUp.uploaded();
+    lookUp.askGleanAgain();
     await rememberUploaded(job, blob);
     await announceUploadEnded(job);
   },

@@ -37,7 +37,7 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
     },
   };
   let conn = CONN;
-  const { lookUp, fromCacheOnly, uploaded } = createLookUp({
+  const { lookUp, fromCacheOnly, askGleanAgain } = createLookUp({
     connection: async () => conn,
     whose: async () => ({ server: conn.baseUrl, identity: conn.identity }),
     renew,
@@ -56,8 +56,8 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
     clock,
     sentWith,
     fromCacheOnly,
-    uploaded,
-    lookUp: (query: ImageQuery = QUERY) => lookUp(query, new AbortController().signal),
+    askGleanAgain,
+    lookUp: (query: ImageQuery = QUERY, page?: string) => lookUp(query, new AbortController().signal, page),
     /** The copy a lookup files goes on while the page shows the image: done once the cache has it. */
     filed: async (partition: string, query = 'key=k1') => {
       // A deadline, not a count of turns: filing does real asynchronous work (a digest, a Blob read).
@@ -181,8 +181,8 @@ test('a second 401 after renewing stands, and so does a 401 with nothing to rene
   assert.deepEqual(apiToken.sentWith, ['token-one']);
 });
 
-test('identical lookups made at once, reaching the worker spread over a moment, make one GET; later ones and any after an upload ask again', async () => {
-  const { clock, lookUp, glean, sentWith, uploaded } = harness();
+test('a page’s identical lookups made at once, reaching the worker spread over a moment, make one GET; another page’s, later ones and any after an upload or Clear cache ask again', async () => {
+  const { clock, lookUp, glean, sentWith, askGleanAgain } = harness();
   glean(png('first'));
   assert.equal((await lookUp()).source, 'glean');
   // The page's other fetches of the same image arrive after that GET has already answered.
@@ -190,16 +190,20 @@ test('identical lookups made at once, reaching the worker spread over a moment, 
   const late = await Promise.all([lookUp(), lookUp()]);
   assert.deepEqual(late.map((image) => image.source), ['glean', 'glean']);
   assert.equal(sentWith.length, 1);
+  // Another page (a popup opened since) asks Glean itself.
+  assert.equal((await lookUp(QUERY, 'another-popup')).source, 'glean');
+  assert.equal(sentWith.length, 2);
   // A person asking again a while later gets Glean's answer of now.
   clock.advance(LATER_MS);
   glean(png('second'));
   assert.equal(await (await lookUp()).blob.text(), 'second');
-  assert.equal(sentWith.length, 2);
-  // An upload that lands may change what a lookup by type and ID answers: the next one asks.
-  uploaded();
+  assert.equal(sentWith.length, 3);
+  // An upload that ends may change what a lookup by type and ID answers (and Clear cache means "ask
+  // Glean"): the next one asks.
+  askGleanAgain();
   glean(png('third'));
   assert.equal(await (await lookUp()).blob.text(), 'third');
-  assert.equal(sentWith.length, 3);
+  assert.equal(sentWith.length, 4);
 });
 
 test('a failed lookup stands for nothing: the next identical one asks Glean again at once', async () => {
@@ -209,4 +213,20 @@ test('a failed lookup stands for nothing: the next identical one asks Glean agai
   glean(png('back'));
   assert.equal(await (await lookUp()).blob.text(), 'back');
   assert.equal(sentWith.length, 2);
+});
+
+test('the cache’s answer while Glean cannot be reached stands for nothing: the next lookup asks Glean at once', async () => {
+  const { lookUp, glean, filed, sentWith, clock } = harness();
+  glean(png('first'));
+  await lookUp();
+  await filed(await whose(CONN));
+  clock.advance(LATER_MS);
+  glean(new GleanError('unreachable', 'offline'));
+  assert.equal((await lookUp()).source, 'cache');
+  const asked = sentWith.length;
+  glean(png('back online'));
+  const next = await lookUp();
+  assert.equal(next.source, 'glean');
+  assert.equal(await next.blob.text(), 'back online');
+  assert.equal(sentWith.length, asked + 1);
 });

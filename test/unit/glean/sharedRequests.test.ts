@@ -62,9 +62,9 @@ describe('RequestPool: identical requests share one', () => {
     assert.equal(await pool.run('k', fetchOnce), 2);
   });
 
-  it('with reuseAnswersForMs, a success answers identical calls that long after it came, a failure never', async () => {
+  it('with reuseFor, a success answers identical calls that long after it came, a failure never', async () => {
     let now = 0;
-    const pool = createRequestPool(4, 1_000, () => now);
+    const pool = createRequestPool<number>(4, () => 1_000, () => now);
     let fetches = 0;
     const fetchOnce = async (): Promise<number> => ++fetches;
     assert.equal(await pool.run('k', fetchOnce), 1);
