@@ -105,7 +105,7 @@ export function createRequestPool<Answer = unknown>(
         // A failure is never given again: the next call asks afresh.
         entry.result.then((answer) => {
           const ms = reuseFor(answer as T);
-          if (ms > 0) entry.answersUntil = now() + ms;
+          if (ms) entry.answersUntil = now() + ms;
           else forget();
         }, forget);
         shared = entry;

@@ -42,33 +42,31 @@ export interface FoundImage {
 }
 
 /**
- * Lookups a page makes at once reach the worker spread out: its 50 fetches of one image arrive over
- * about 200 ms, longer than a GET to a nearby server takes. Glean's answer that came this recently
- * answers the same page's identical lookups too, so they still make one GET (bench/lookups.ts); another
- * page (a new popup) asks again, and an upload or "Clear cache" forgets them all (`askGleanAgain`).
+ * A page loading an image address many times at once (50 copies of one avatar) reaches the worker
+ * spread out: its 50 fetches arrive over about 200 ms, longer than a GET to a nearby server takes.
+ * Glean's answer that came this recently answers those page loads too, so they still make one GET
+ * (bench/lookups.ts); an upload or "Clear cache" forgets them all (`askGleanAgain`). A person's Look up
+ * always asks Glean.
  */
 const REUSE_ANSWER_MS = 2_000;
 
 const fromCache = ({ blob, entry, isThumbnail }: CachedImage): FoundImage => ({ blob, contentType: entry.contentType, size: entry.size, isThumbnail, source: 'cache' });
 
 export function createLookUp({ connection, whose, renew, client, pool, clock, cache, keepImage }: LookUpDeps) {
-  // A page's identical lookups share everything, the cache's bookkeeping included; those of different
-  // pages share the GET in flight (the Glean pool's). Each caller's signal still ends only its own
-  // wait. Its own pool: a lookup holding a slot of the Glean pool while its GET waits for another slot
-  // could deadlock.
-  const identical = createRequestPool<FoundImage>(
-    Number.MAX_SAFE_INTEGER,
-    // Glean's answer only: the cache's, when Glean could not be reached, is no reason not to ask again.
-    (found) => (found.source === 'glean' ? REUSE_ANSWER_MS : 0),
-    clock.now,
-  );
+  // Identical lookups share everything, the cache's bookkeeping included, not only the GET. Each
+  // caller's signal still ends only its own wait. Their own pools: a lookup holding a slot of the Glean
+  // pool while its GET waits for another slot could deadlock. A person's Look up (from a page with a
+  // session, src/popup/session.ts) shares only a lookup in flight; a page's loads also a recent answer,
+  // Glean's only: the cache's, when Glean could not be reached, is no reason not to ask again.
+  const asked = createRequestPool<FoundImage>(Number.MAX_SAFE_INTEGER);
+  const loaded = createRequestPool<FoundImage>(Number.MAX_SAFE_INTEGER, (found) => (found.source === 'glean' ? REUSE_ANSWER_MS : 0), clock.now);
 
-  /** `page`: the asking page's session (src/popup/session.ts), '' when it has none. */
-  async function lookUp(query: ImageQuery, signal: AbortSignal, page = ''): Promise<FoundImage> {
+  /** `session`: the asking page's (src/popup/session.ts), '' for a page that only loads the address. */
+  async function lookUp(query: ImageQuery, signal: AbortSignal, session = ''): Promise<FoundImage> {
     const conn = await connection();
     const partition = await partitionOf({ server: conn.baseUrl, identity: conn.identity });
     const key = queryKey(query);
-    return identical.run(`${page} ${partition} ${key}`, (shared) => lookUpShared(conn, partition, query, key, shared), signal);
+    return (session ? asked : loaded).run(`${partition} ${key}`, (shared) => lookUpShared(conn, partition, query, key, shared), signal);
   }
 
   async function lookUpShared(conn: Connection, partition: string, query: ImageQuery, key: string, signal: AbortSignal): Promise<FoundImage> {
@@ -106,7 +104,7 @@ export function createLookUp({ connection, whose, renew, client, pool, clock, ca
     lookUp,
     fromCacheOnly,
     /** After an upload (a lookup by its type and ID may now get the new image) or "Clear cache". */
-    askGleanAgain: (): void => identical.forgetAnswers(Infinity),
+    askGleanAgain: (): void => loaded.forgetAnswers(Infinity),
   };
 }
 

@@ -57,7 +57,7 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
     sentWith,
     fromCacheOnly,
     askGleanAgain,
-    lookUp: (query: ImageQuery = QUERY, page?: string) => lookUp(query, new AbortController().signal, page),
+    lookUp: (query: ImageQuery = QUERY, session?: string) => lookUp(query, new AbortController().signal, session),
     /** The copy a lookup files goes on while the page shows the image: done once the cache has it. */
     filed: async (partition: string, query = 'key=k1') => {
       // A deadline, not a count of turns: filing does real asynchronous work (a digest, a Blob read).
@@ -181,7 +181,7 @@ test('a second 401 after renewing stands, and so does a 401 with nothing to rene
   assert.deepEqual(apiToken.sentWith, ['token-one']);
 });
 
-test('a page’s identical lookups made at once, reaching the worker spread over a moment, make one GET; another page’s, later ones and any after an upload or Clear cache ask again', async () => {
+test('a page’s loads of one image address at once, reaching the worker spread over a moment, make one GET; a person’s Look up, later loads and any after an upload or Clear cache ask again', async () => {
   const { clock, lookUp, glean, sentWith, askGleanAgain } = harness();
   glean(png('first'));
   assert.equal((await lookUp()).source, 'glean');
@@ -190,20 +190,21 @@ test('a page’s identical lookups made at once, reaching the worker spread over
   const late = await Promise.all([lookUp(), lookUp()]);
   assert.deepEqual(late.map((image) => image.source), ['glean', 'glean']);
   assert.equal(sentWith.length, 1);
-  // Another page (a popup opened since) asks Glean itself.
-  assert.equal((await lookUp(QUERY, 'another-popup')).source, 'glean');
-  assert.equal(sentWith.length, 2);
+  // A person's Look up (from a popup, with its session) asks Glean itself, every time.
+  assert.equal((await lookUp(QUERY, 'popup-session')).source, 'glean');
+  assert.equal((await lookUp(QUERY, 'popup-session')).source, 'glean');
+  assert.equal(sentWith.length, 3);
   // A person asking again a while later gets Glean's answer of now.
   clock.advance(LATER_MS);
   glean(png('second'));
   assert.equal(await (await lookUp()).blob.text(), 'second');
-  assert.equal(sentWith.length, 3);
+  assert.equal(sentWith.length, 4);
   // An upload that ends may change what a lookup by type and ID answers (and Clear cache means "ask
   // Glean"): the next one asks.
   askGleanAgain();
   glean(png('third'));
   assert.equal(await (await lookUp()).blob.text(), 'third');
-  assert.equal(sentWith.length, 4);
+  assert.equal(sentWith.length, 5);
 });
 
 test('a failed lookup stands for nothing: the next identical one asks Glean again at once', async () => {
