@@ -34,8 +34,8 @@ export function createServeImage({ lookUp, fromCacheOnly, describeError, session
         const cached = await fromCacheOnly(asked.query);
         return cached ? answer(cached) : failed({ code: 'not-found', message: t('viewerMissing') }, 404);
       }
-      const session = sessionSignal(asked.session);
-      return answer(await lookUp(asked.query, signal ? AbortSignal.any([session, signal]) : session, asked.session));
+      const pageClosed = sessionSignal(asked.session);
+      return answer(await lookUp(asked.query, signal ? AbortSignal.any([pageClosed, signal]) : pageClosed, asked.session));
     } catch (error) {
       return failed(describeError(error), 502);
     }

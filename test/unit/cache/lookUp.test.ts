@@ -17,7 +17,7 @@ const CONN: Connection = { baseUrl: 'https://acme-prod-be.glean.com', token: 'to
 /** Where the cache files CONN's images. */
 const whose = (conn: Connection) => partitionOf({ server: conn.baseUrl, identity: conn.identity });
 const QUERY: ImageQuery = { key: 'k1' };
-/** Long after a lookup: its answer no longer stands in for a new one (see the tests at the end). */
+/** Long after a lookup: its answer no longer stands in for a new one (src/worker/lookUp.ts). */
 const LATER_MS = 60_000;
 
 function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
@@ -51,21 +51,30 @@ function harness({ renew = async () => undefined }: { renew?: Renew } = {}) {
     cache,
     keepImage: createKeepImage({ cache, makeThumbnail: async () => ({ kind: 'small' }) }),
   });
+  const look = (query: ImageQuery = QUERY, session?: string) => lookUp(query, new AbortController().signal, session);
+  /** The copy a lookup files goes on while the page shows the image: done once the cache has it. */
+  const filed = async (partition: string, query = 'key=k1') => {
+    // A deadline, not a count of turns: filing does real asynchronous work (a digest, a Blob read).
+    const deadline = Date.now() + 5_000;
+    while (!(await cache.read(partition, query))) {
+      if (Date.now() > deadline) throw new Error('never filed');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
   return {
     cache,
     clock,
     sentWith,
     fromCacheOnly,
     askGleanAgain,
-    lookUp: (query: ImageQuery = QUERY, session?: string) => lookUp(query, new AbortController().signal, session),
-    /** The copy a lookup files goes on while the page shows the image: done once the cache has it. */
-    filed: async (partition: string, query = 'key=k1') => {
-      // A deadline, not a count of turns: filing does real asynchronous work (a digest, a Blob read).
-      const deadline = Date.now() + 5_000;
-      while (!(await cache.read(partition, query))) {
-        if (Date.now() > deadline) throw new Error('never filed');
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+    lookUp: look,
+    filed,
+    /** QUERY looked up from Glean (as "first") and filed in the cache, long enough ago that its answer no longer stands in for a new one. */
+    seenAWhileAgo: async () => {
+      answer = png('first');
+      await look();
+      await filed(await whose(conn));
+      clock.advance(LATER_MS);
     },
     glean: (next: FetchedImage | GleanError | ((conn: Connection) => FetchedImage | GleanError)) => {
       answer = next;
@@ -107,11 +116,8 @@ test('when Glean cannot be reached and nothing is cached, the error stands', asy
 });
 
 test('errors that are answers (401, 404) are not hidden by the cache; a 404 also empties the entry', async () => {
-  const { cache, clock, lookUp, glean, filed } = harness();
-  glean(png('first'));
-  await lookUp();
-  await filed(await whose(CONN));
-  clock.advance(LATER_MS);
+  const { cache, lookUp, glean, seenAWhileAgo } = harness();
+  await seenAWhileAgo();
   glean(new GleanError('unauthorized', 'no', { status: 401 }));
   await assert.rejects(lookUp(), (error) => error instanceof GleanError && error.code === 'unauthorized');
   assert.ok(await cache.read(await whose(CONN), 'key=k1'), 'a 401 says nothing about the image');
@@ -137,11 +143,8 @@ test('another identity (token, sign-in or act-as user) never sees the previous i
 });
 
 test('a refreshed access token of the same sign-in (same identity) keeps its cached images', async () => {
-  const { cache, clock, lookUp, glean, connectAs, filed } = harness();
-  glean(png('first'));
-  await lookUp();
-  await filed(await whose(CONN));
-  clock.advance(LATER_MS);
+  const { cache, lookUp, glean, connectAs, seenAWhileAgo } = harness();
+  await seenAWhileAgo();
   connectAs({ ...CONN, token: 'token-refreshed' });
   glean(new GleanError('unreachable', 'offline'));
   assert.equal((await lookUp()).source, 'cache');
@@ -194,7 +197,7 @@ test('a page’s loads of one image address at once, reaching the worker spread 
   assert.equal((await lookUp(QUERY, 'popup-session')).source, 'glean');
   assert.equal((await lookUp(QUERY, 'popup-session')).source, 'glean');
   assert.equal(sentWith.length, 3);
-  // A person asking again a while later gets Glean's answer of now.
+  // A load a while later gets Glean's answer of now.
   clock.advance(LATER_MS);
   glean(png('second'));
   assert.equal(await (await lookUp()).blob.text(), 'second');
@@ -217,11 +220,8 @@ test('a failed lookup stands for nothing: the next identical one asks Glean agai
 });
 
 test('the cache’s answer while Glean cannot be reached stands for nothing: the next lookup asks Glean at once', async () => {
-  const { lookUp, glean, filed, sentWith, clock } = harness();
-  glean(png('first'));
-  await lookUp();
-  await filed(await whose(CONN));
-  clock.advance(LATER_MS);
+  const { lookUp, glean, sentWith, seenAWhileAgo } = harness();
+  await seenAWhileAgo();
   glean(new GleanError('unreachable', 'offline'));
   assert.equal((await lookUp()).source, 'cache');
   const asked = sentWith.length;
