@@ -77,6 +77,12 @@ export async function launchExtension({
       '--disable-sync',
       '--no-first-run',
       '--disable-gpu',
+      // Each new tab starts on about:blank in a renderer of its own, thrown away when the tab goes to
+      // an extension page (an extension always has a process of its own). Under a soft limit new tabs
+      // reuse a process instead, while site isolation still keeps each site, and the extension, in its
+      // own (https://chromium.googlesource.com/chromium/src/+/main/docs/process_model_and_site_isolation.md).
+      // Measured here: 20 page opens took a fifth less browser CPU (docs/TESTING.md).
+      '--renderer-process-limit=2',
       ...(remoteDebugging ? ['--remote-debugging-port=0'] : []),
       ...(fronts.length > 0 ? chromiumNameArgs(fronts) : []),
     ],

@@ -1,6 +1,6 @@
 /**
  * The scenario driver for Debian's Firefox ESR, with puppeteer-core over WebDriver BiDi. Buttons, forms and lists are found by role and accessible name
- * with puppeteer's `::-p-aria(...)`; labelled fields by their <label>'s words, as Playwright's
+ * in the page (./rolesInPage.ts); labelled fields by their <label>'s words, as Playwright's
  * getByLabel does, because Firefox names a file input after its "Browse…" button, not its label.
  *
  * A Firefox takes 3 to 4 s to start, so one serves all the scenarios of a kind (headless, headed on
@@ -21,6 +21,7 @@ import { answerPermissionPrompt } from '../harness/firefoxPermissionPrompt.ts';
 import { createFirefoxHome, type FirefoxHome } from '../harness/firefoxPolicy.ts';
 import { startNamesProxy, type NamesProxy } from '../harness/namesProxy.ts';
 import { isSignInAddress, type Answer } from '../harness/signIn.ts';
+import { absentInPage, findInPage, giveFinder } from './rolesInPage.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import {
   asPattern,
@@ -39,9 +40,6 @@ import {
 } from './driver.ts';
 
 const ACTION_TIMEOUT_MS = 20_000;
-
-/** `::-p-aria` takes the name in quotes; the UI's names hold none. */
-const aria = (role: string, name: string): string => `::-p-aria([name="${name}"][role="${role}"])`;
 
 /**
  * The <input>, <select> or <textarea> whose label says `label` (its own words, without the control's).
@@ -68,16 +66,14 @@ class PuppeteerScope implements Scope {
   ) {}
 
   within(role: ContainerRole, name: string): Scope {
-    let found: ElementHandle<Element> | undefined;
-    return new PuppeteerScope(this.page, async () => {
-      // Firefox answers a query by accessible name from its accessibility tree in 150 to 500 ms, and a
-      // scope is used for several steps: the part found before serves while it is still in the page
-      // (a handle from a page since reloaded throws: then it is found again too).
-      if (found && (await found.evaluate((element) => element.isConnected).catch(() => false))) return found;
-      const handle = await ((await this.root()) ?? this.page).waitForSelector(aria(role, name));
-      if (!handle) throw new Error(`no ${role} named "${name}"`);
-      return (found = handle);
-    });
+    return new PuppeteerScope(this.page, () => this.find(role, name));
+  }
+
+  /** Waits for the element of `role` named `name` in this scope. */
+  private async find(role: string, name: string): Promise<ElementHandle<Element>> {
+    const found = (await this.page.waitForFunction(findInPage, {}, await this.root(), role, name)).asElement();
+    if (!found) throw new Error(`no ${role} named "${name}"`);
+    return found as ElementHandle<Element>;
   }
 
   private async control(label: string): Promise<ElementHandle<Element>> {
@@ -87,10 +83,8 @@ class PuppeteerScope implements Scope {
     return element as ElementHandle<Element>;
   }
 
-  private async button(name: string): Promise<ElementHandle<Element>> {
-    const handle = await ((await this.root()) ?? this.page).waitForSelector(aria('button', name));
-    if (!handle) throw new Error(`no button named "${name}"`);
-    return handle;
+  private button(name: string): Promise<ElementHandle<Element>> {
+    return this.find('button', name);
   }
 
   async fill(label: string, value: string): Promise<void> {
@@ -113,7 +107,7 @@ class PuppeteerScope implements Scope {
     await this.page.waitForFunction((element) => !(element as HTMLButtonElement).disabled, {}, button);
   }
   async waitForNoButton(name: string): Promise<void> {
-    await ((await this.root()) ?? this.page).waitForSelector(aria('button', name), { hidden: true });
+    await this.page.waitForFunction(absentInPage, {}, await this.root(), 'button', name);
   }
   async waitForText(text: string | RegExp, role?: 'status' | 'alert', timeoutMs?: number): Promise<void> {
     const { source, flags } = asPattern(text);
@@ -263,6 +257,11 @@ async function startBrowser({ headed, idleSuspend }: { headed: boolean; idleSusp
       'alerts.useSystemBackend': false,
       // The default is 30 s; a scenario that waits for a suspended background should not.
       ...(idleSuspend ? { 'extensions.background.idle.timeout': 1000 } : {}),
+      // Firefox keeps a content process started ahead and starts the next spare whenever one is taken
+      // (`dom.ipc.processPrelaunch.enabled` in https://searchfox.org/mozilla-central/source/browser/app/profile/firefox.js).
+      // Scenarios open many short-lived tabs, so most spares only cost CPU: without them the dev-build
+      // file took 119–123 CPU-seconds of Firefox, not 138–142, in the same time.
+      'dom.ipc.processPrelaunch.enabled': false,
     },
   });
   return { browser, display, proxy, home };
@@ -293,6 +292,7 @@ class FirefoxBrowser implements ScenarioBrowser {
     for (const deadline = Date.now() + ACTION_TIMEOUT_MS; ; ) {
       try {
         await frame.browsingContext.navigate(url, 'complete');
+        await giveFinder(tab);
         return tab;
       } catch (error) {
         if (Date.now() > deadline || !String(error).includes('NS_ERROR_NOT_AVAILABLE')) throw error;
@@ -384,7 +384,11 @@ class FirefoxBrowser implements ScenarioBrowser {
       ACTION_TIMEOUT_MS,
     );
     if (answer === 'close') await window.close();
-    else await window.locator(aria('button', answer)).click();
+    else {
+      await giveFinder(window);
+      const button = (await window.waitForFunction(findInPage, { timeout: ACTION_TIMEOUT_MS }, null, 'button', answer)).asElement();
+      await (button as ElementHandle<Element>).asLocator().click();
+    }
   }
 
   /**
