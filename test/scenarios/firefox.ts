@@ -21,7 +21,6 @@ import { answerPermissionPrompt } from '../harness/firefoxPermissionPrompt.ts';
 import { createFirefoxHome, type FirefoxHome } from '../harness/firefoxPolicy.ts';
 import { startNamesProxy, type NamesProxy } from '../harness/namesProxy.ts';
 import { isSignInAddress, type Answer } from '../harness/signIn.ts';
-import { absentInPage, findInPage, giveFinder } from './rolesInPage.ts';
 import { startXvfb, type Display } from '../harness/xvfb.ts';
 import {
   asPattern,
@@ -38,6 +37,7 @@ import {
   type ScenarioBrowser,
   type WebPage,
 } from './driver.ts';
+import { absentInPage, findInPage, giveFinder } from './rolesInPage.ts';
 
 const ACTION_TIMEOUT_MS = 20_000;
 
@@ -385,6 +385,8 @@ class FirefoxBrowser implements ScenarioBrowser {
     );
     if (answer === 'close') await window.close();
     else {
+      // Found by its address, the page may still be loading: the finder goes into the loaded one.
+      await window.waitForFunction(() => document.readyState === 'complete');
       await giveFinder(window);
       const button = (await window.waitForFunction(findInPage, { timeout: ACTION_TIMEOUT_MS }, null, 'button', answer)).asElement();
       await (button as ElementHandle<Element>).asLocator().click();

@@ -54,7 +54,7 @@ export function findInPage(root: ParentNode | null, role: string, name: string):
   return finder.find(root ?? document, role, name);
 }
 
-/** In the page: true once no element of `role` named `name` is under `root`. Self-contained. */
+/** In the page: true once no element of `role` named `name` is under `root`. Self-contained, as each function sent to a page must be, so it checks for the finder itself. */
 export function absentInPage(root: ParentNode | null, role: string, name: string): boolean {
   const finder = (globalThis as WithFinder).scenarioFinder;
   if (!finder) throw new Error('this page has no scenario finder: was it given one (giveFinder), or has it navigated since?');
