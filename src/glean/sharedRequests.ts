@@ -31,9 +31,10 @@ export function createRequestPool<Answer = unknown>(
   /** Requests in flight, and successes still answering, by key. */
   const current = new Map<string, Shared>();
 
-  /** Swept on every call rather than by a timer; all at once when what they answered may have changed. */
-  function forgetAnswers(at = now()): void {
-    for (const [key, shared] of current) if ((shared.answersUntil ?? Infinity) < at) current.delete(key);
+  /** Swept on every call rather than by a timer. */
+  function forgetExpired(): void {
+    const at = now();
+    for (const [key, shared] of current) if (shared.answersUntil !== undefined && shared.answersUntil < at) current.delete(key);
   }
 
   function release(): void {
@@ -94,7 +95,7 @@ export function createRequestPool<Answer = unknown>(
      */
     run<T extends Answer>(key: string, start: Start<T>, signal?: AbortSignal): Promise<T> {
       if (signal?.aborted) return Promise.reject(abortedError());
-      forgetAnswers();
+      forgetExpired();
       let shared = current.get(key);
       if (!shared) {
         const entry = started(start);
@@ -113,8 +114,13 @@ export function createRequestPool<Answer = unknown>(
       return wait(shared, signal, key);
     },
 
-    /** Successes answer no more calls once `at` is past their time (Infinity: all of them at once). */
-    forgetAnswers,
+    /**
+     * What was asked may have changed: the next call of every key asks afresh. A request still in flight
+     * goes on for its callers but answers no new ones, so an answer from before the change is never kept.
+     */
+    forgetAll(): void {
+      current.clear();
+    },
 
     /** Runs `start` within the concurrency limit without sharing it (uploads: never identical). */
     limit<T extends Answer>(start: Start<T>, signal?: AbortSignal): Promise<T> {

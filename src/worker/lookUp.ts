@@ -104,7 +104,7 @@ export function createLookUp({ connection, whose, renew, client, pool, clock, ca
     lookUp,
     fromCacheOnly,
     /** After an upload (a lookup by its type and ID may now get the new image) or "Clear cache". */
-    askGleanAgain: (): void => loaded.forgetAnswers(Infinity),
+    askGleanAgain: (): void => loaded.forgetAll(),
   };
 }
 

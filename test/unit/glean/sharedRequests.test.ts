@@ -73,7 +73,7 @@ describe('RequestPool: identical requests share one', () => {
     assert.equal(await pool.run('other', fetchOnce), 2);
     now = 1_001;
     assert.equal(await pool.run('k', fetchOnce), 3);
-    pool.forgetAnswers(Infinity);
+    pool.forgetAll();
     assert.equal(await pool.run('k', fetchOnce), 4);
     const failing = async (): Promise<number> => {
       fetches++;
@@ -82,6 +82,19 @@ describe('RequestPool: identical requests share one', () => {
     await assert.rejects(pool.run('down', failing));
     await assert.rejects(pool.run('down', failing));
     assert.equal(fetches, 6);
+  });
+
+  it('after forgetAll, a request still in flight answers its callers but no later one, then or once it ends', async () => {
+    const pool = createRequestPool<string>(4, () => 1_000, () => 0);
+    let finishOld: (answer: string) => void = () => undefined;
+    const oldAnswer = new Promise<string>((resolve) => (finishOld = resolve));
+    const before = pool.run('k', () => oldAnswer);
+    pool.forgetAll();
+    const after = pool.run('k', async () => 'after');
+    finishOld('before');
+    assert.equal(await before, 'before');
+    assert.equal(await after, 'after');
+    assert.equal(await pool.run('k', async () => 'asked again'), 'after');
   });
 });
 
