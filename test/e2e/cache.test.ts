@@ -114,14 +114,14 @@ test('cache: a small budget evicts the least recently used image', async () => {
   await options.reload();
   await options.getByText(/^Holds 5 images, 0\.9 MB of 1 MB\.$/).waitFor();
 
-  // Offline, the five kept show "from cache"; the first image looked up went. Offline nothing new
-  // is stored, so nothing more is evicted, and the six popups look up at once: each waits out its own retries
-  // of an unreachable Glean (src/glean/retryPolicy.ts), about 2 s, which one after another took 13 s.
+  // Offline, the five kept show "from cache"; the first image looked up went. Offline nothing new is
+  // stored, so nothing more is evicted, and the six popups look up at once: each waits out its own
+  // retries of an unreachable Glean (src/glean/retryPolicy.ts), about 2 s, 13 s one after another.
   await sandbox.goOffline();
   const kept = async (key: string): Promise<void> => {
-    const popup = await lookUp(key);
-    assert.deepEqual(await settled(popup), { status: 'from cache', alert: '', image: true }, key);
-    await popup.popup.close();
+    const looked = await lookUp(key);
+    assert.deepEqual(await settled(looked), { status: 'from cache', alert: '', image: true }, key);
+    await looked.popup.close();
   };
   const evicted = async (key: string): Promise<void> => {
     const oldest = await lookUp(key);
