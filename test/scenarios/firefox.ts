@@ -37,7 +37,7 @@ import {
   type ScenarioBrowser,
   type WebPage,
 } from './driver.ts';
-import { absentInPage, findInPage, giveFinder } from './rolesInPage.ts';
+import { findInPage, giveFinder } from './rolesInPage.ts';
 
 const ACTION_TIMEOUT_MS = 20_000;
 
@@ -107,7 +107,7 @@ class PuppeteerScope implements Scope {
     await this.page.waitForFunction((element) => !(element as HTMLButtonElement).disabled, {}, button);
   }
   async waitForNoButton(name: string): Promise<void> {
-    await this.page.waitForFunction(absentInPage, {}, await this.root(), 'button', name);
+    await this.page.waitForFunction(findInPage, {}, await this.root(), 'button', name, true);
   }
   async waitForText(text: string | RegExp, role?: 'status' | 'alert', timeoutMs?: number): Promise<void> {
     const { source, flags } = asPattern(text);
@@ -386,10 +386,10 @@ class FirefoxBrowser implements ScenarioBrowser {
     if (answer === 'close') await window.close();
     else {
       // Found by its address, the page may still be loading: the finder goes into the loaded one.
+      window.setDefaultTimeout(ACTION_TIMEOUT_MS);
       await window.waitForFunction(() => document.readyState === 'complete');
       await giveFinder(window);
-      const button = (await window.waitForFunction(findInPage, { timeout: ACTION_TIMEOUT_MS }, null, 'button', answer)).asElement();
-      await (button as ElementHandle<Element>).asLocator().click();
+      await new PuppeteerScope(window).click(answer);
     }
   }
 

@@ -47,16 +47,14 @@ export async function giveFinder(page: Page): Promise<void> {
   await page.evaluate(FINDER_SOURCE);
 }
 
-/** In the page: the element of `role` named `name` under `root` (the document when null), or null. Self-contained. */
-export function findInPage(root: ParentNode | null, role: string, name: string): Element | null {
+/**
+ * In the page: under `root` (the document when null), the element of `role` named `name`, or null; or,
+ * `absent` asked, whether there is none. One function for both because a function sent to a page must be
+ * self-contained: it cannot call another.
+ */
+export function findInPage(root: ParentNode | null, role: string, name: string, absent = false): Element | boolean | null {
   const finder = (globalThis as WithFinder).scenarioFinder;
   if (!finder) throw new Error('this page has no scenario finder: was it given one (giveFinder), or has it navigated since?');
-  return finder.find(root ?? document, role, name);
-}
-
-/** In the page: true once no element of `role` named `name` is under `root`. Self-contained, as each function sent to a page must be, so it checks for the finder itself. */
-export function absentInPage(root: ParentNode | null, role: string, name: string): boolean {
-  const finder = (globalThis as WithFinder).scenarioFinder;
-  if (!finder) throw new Error('this page has no scenario finder: was it given one (giveFinder), or has it navigated since?');
-  return finder.find(root ?? document, role, name) === null;
+  const found = finder.find(root ?? document, role, name);
+  return absent ? found === null : found;
 }
