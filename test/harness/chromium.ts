@@ -12,6 +12,22 @@ import { chromiumNameArgs, type HttpsFront } from './httpsFront.ts';
 export const root = new URL('../..', import.meta.url).pathname;
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** How every test's Chromium runs, here and in the scenarios' browser (test/scenarios/chromium.ts). */
+export const QUIET_CHROMIUM: readonly string[] = [
+  // The machine has no network: background services would only fail noisily.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-gpu',
+  // Each new tab starts on about:blank in a renderer of its own, thrown away when the tab goes to
+  // an extension page (an extension always has a process of its own). Under a soft limit new tabs
+  // reuse a process instead, while site isolation still keeps each site, and the extension, in its
+  // own (https://chromium.googlesource.com/chromium/src/+/main/docs/process_model_and_site_isolation.md).
+  // Measured here: 20 page opens took a fifth less browser CPU (docs/TESTING.md).
+  '--renderer-process-limit=2',
+];
+
 export interface Extension {
   context: BrowserContext;
   id: string;
@@ -71,18 +87,7 @@ export async function launchExtension({
       // Playwright always passes --disable-extensions; these two bring ours back.
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
-      // The machine has no network: background services would only fail noisily.
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
-      // Each new tab starts on about:blank in a renderer of its own, thrown away when the tab goes to
-      // an extension page (an extension always has a process of its own). Under a soft limit new tabs
-      // reuse a process instead, while site isolation still keeps each site, and the extension, in its
-      // own (https://chromium.googlesource.com/chromium/src/+/main/docs/process_model_and_site_isolation.md).
-      // Measured here: 20 page opens took a fifth less browser CPU (docs/TESTING.md).
-      '--renderer-process-limit=2',
+      ...QUIET_CHROMIUM,
       ...(remoteDebugging ? ['--remote-debugging-port=0'] : []),
       ...(fronts.length > 0 ? chromiumNameArgs(fronts) : []),
     ],

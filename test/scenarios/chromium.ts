@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 import { mayCaptureAnyTab } from '../harness/capture.ts';
-import { CHROMIUM, root } from '../harness/chromium.ts';
+import { CHROMIUM, QUIET_CHROMIUM, root } from '../harness/chromium.ts';
 import { chromiumNameArgs, type HttpsFront } from '../harness/httpsFront.ts';
 import { eventually } from '../harness/eventually.ts';
 import { allowButton, type AllowButton } from '../harness/permissionPrompt.ts';
@@ -125,11 +125,7 @@ async function startBrowser(headed: boolean, fronts: readonly HttpsFront[]): Pro
     ignoreDefaultArgs: ['--disable-extensions'],
     args: [
       '--enable-unsafe-extension-debugging',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
+      ...QUIET_CHROMIUM,
       ...(fronts.length > 0 ? chromiumNameArgs(fronts) : []),
     ],
   });
