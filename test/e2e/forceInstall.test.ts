@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../sandbox/server.ts';
-import { CHROMIUM } from '../harness/chromium.ts';
+import { CHROMIUM, QUIET_CHROMIUM } from '../harness/chromium.ts';
 import { eventually } from '../harness/eventually.ts';
 import { startHttpsFront, type HttpsFront } from '../harness/httpsFront.ts';
 import { packageKit, writeThrowawayKey } from '../harness/kit.ts';
@@ -39,16 +39,18 @@ const MANAGED = {
 };
 
 /**
- * A browser as a company's would start: no --load-extension, and without Playwright's defaults that
- * stop policy installs (--disable-background-networking stops the download; --disable-extensions and
- * --disable-component-update keep extensions and their updater off).
+ * Switches that stop policy installs: --disable-background-networking stops the download;
+ * --disable-extensions and --disable-component-update keep extensions and their updater off.
  */
+const STOP_POLICY_INSTALLS = ['--disable-background-networking', '--disable-extensions', '--disable-component-update'];
+
+/** A browser as a company's would start: no --load-extension, and none of the switches above (Playwright's defaults included). */
 async function launch(profileDir: string, front: HttpsFront): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
-    ignoreDefaultArgs: ['--disable-background-networking', '--disable-extensions', '--disable-component-update'],
-    args: ['--no-first-run', '--disable-sync', '--disable-gpu', ...front.chromiumArgs],
+    ignoreDefaultArgs: STOP_POLICY_INSTALLS,
+    args: [...QUIET_CHROMIUM.filter((flag) => !STOP_POLICY_INSTALLS.includes(flag)), ...front.chromiumArgs],
   });
 }
 
